@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlaysConfig(AppConfig):
+    name = "membersuccess.plays"
+    verbose_name = "Plays and tasks"
