@@ -1,0 +1,186 @@
+"""`msm`: the one command for operating Member Success. Thin over the services."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from membersuccess.errors import SetupError
+
+app = typer.Typer(
+    name="msm",
+    help="Member Success Management: what every member is trying to achieve, whether they are on the path, "
+    "and the valuable next step.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Where the SQLite database and other files live (default: $MSM_DATA_DIR or ./msm-data)."),
+]
+T = TypeVar("T")
+
+
+def main() -> None:
+    """Entry point: domain and setup errors end with one line and exit code 2."""
+    try:
+        app()
+    except SetupError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(2)
+
+
+@contextmanager
+def _progress(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """A Rich progress bar on stderr; yields a callback taking the amount done so far."""
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as bar:
+        task = bar.add_task(description, total=total)
+
+        def update(done: int) -> None:
+            bar.update(task, completed=done)
+
+        yield update
+
+
+def _start(data_dir: Path | None, *, migrated: bool = True) -> None:
+    from membersuccess.config.bootstrap import configure, require_migrated
+
+    configure(data_dir=data_dir)
+    if migrated:
+        require_migrated()
+
+
+@app.command()
+def init(data_dir: DataDir = None) -> None:
+    """Create or upgrade the database and make sure an admin user exists."""
+    from membersuccess.config.bootstrap import configure, ensure_secret_key, migrate
+
+    configure(data_dir=data_dir)
+    ensure_secret_key()
+    with _status("Migrating the database"):
+        migrate()
+    from membersuccess.accounts.services import ensure_admin_user
+
+    username, password = ensure_admin_user(password=os.environ.get("MSM_ADMIN_PASSWORD") or None)
+    from django.conf import settings
+
+    out.print(f"Database ready ({_database_label()}); data directory {settings.DATA_DIR}")
+    if password:
+        out.print(f"Admin user created: [bold]{username}[/bold] / [bold]{password}[/bold] (change it after logging in)")
+    else:
+        out.print(f"Admin user {username} already exists.")
+
+
+@contextmanager
+def _status(message: str) -> Iterator[None]:
+    with err.status(message):
+        yield
+
+
+def _database_label() -> str:
+    from django.db import connection
+
+    return "SQLite" if connection.vendor == "sqlite" else "PostgreSQL" if connection.vendor == "postgresql" else connection.vendor
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    threads: Annotated[int, typer.Option(help="Worker threads.")] = 8,
+    data_dir: DataDir = None,
+) -> None:
+    """Run the web app and the REST API with a production WSGI server (waitress)."""
+    _start(data_dir)
+    _serve(host=host, port=port, threads=threads)
+
+
+def _serve(*, host: str, port: int, threads: int) -> None:
+    import waitress
+
+    from membersuccess.config.wsgi import application
+
+    out.print(f"Member Success is serving on [bold]http://{host}:{port}/[/bold] (Ctrl+C to stop)")
+    waitress.serve(application, host=host, port=port, threads=threads, ident="membersuccess", _quiet=True)
+
+
+@app.command(name="import")
+def import_(
+    kind: Annotated[str, typer.Argument(help="members, memberships, interactions, tickets, surveys or outcomes")],
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX, Parquet or JSON lines file with a header row")],
+    rejects: Annotated[Path | None, typer.Option(help="Where invalid rows go (default: FILE.rejects.csv)")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Import a file; invalid rows go to the rejects file with line, column and reason."""
+    _start(data_dir)
+    from membersuccess.ingest.errors import ImportFileError
+    from membersuccess.ingest.services import run_import
+
+    try:
+        with _progress(f"Importing {kind} from {file.name}") as progress:
+            result = run_import(kind=kind, path=file, rejects_path=rejects, progress=progress)
+    except ImportFileError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    table = Table(title=f"{kind} from {file}", show_header=False)
+    for label, value in (
+        ("rows read", result.rows_read),
+        ("created", result.rows_created),
+        ("updated", result.rows_updated),
+        ("unchanged", result.rows_unchanged),
+        ("rejected", result.rows_rejected),
+    ):
+        table.add_row(label, f"{value:,}")
+    out.print(table)
+    for note in result.notes:
+        out.print(f"note: {note}", highlight=False)
+    if result.rejects_path:
+        out.print(f"Rejected rows, with line, column and reason: {result.rejects_path}", highlight=False)
+    if result.rows_kept == 0:
+        err.print("[red]error:[/red] nothing was imported", highlight=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    members: Annotated[int, typer.Option(min=10, max=1_000_000, help="How many members to generate.")] = 5000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same association.")] = 42,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Stop after loading; print what was loaded.")] = False,
+    host: Annotated[str, typer.Option(help="Interface to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    data_dir: DataDir = None,
+) -> None:
+    """Build a realistic synthetic association, import it through the real import path, and serve it."""
+    from membersuccess.config.bootstrap import configure, ensure_secret_key, migrate
+
+    configure(data_dir=data_dir)
+    ensure_secret_key()
+    with _status("Migrating the database"):
+        migrate()
+    from django.conf import settings
+
+    from membersuccess.demo.services import build_demo
+
+    with _progress(f"Building a {members:,}-member association", total=members) as progress:
+        summary = build_demo(members=members, seed=seed, data_dir=Path(settings.DATA_DIR), progress=progress)
+    table = Table(title="Demo association loaded", show_header=False)
+    for label, value in summary.counts().items():
+        table.add_row(label, f"{value:,}")
+    out.print(table)
+    out.print(f"Demo login: [bold]{summary.username}[/bold] / [bold]{summary.password}[/bold]")
+    if not no_serve:
+        _serve(host=host, port=port, threads=8)

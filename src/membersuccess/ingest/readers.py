@@ -1,0 +1,252 @@
+"""Readers: stream the rows of a CSV, Excel, Parquet or JSON-lines file in batches,
+each row with the line (or sheet row) it came from, never the whole file in memory."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from membersuccess.ingest.errors import ImportFileError
+
+BATCH_ROWS = 5_000
+FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+DELIMITERS = (",", ";", "\t", "|")
+# Python's csv module refuses fields over 128 KiB by default; a long note is still a note.
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+@dataclass
+class RawRow:
+    line: int
+    cells: dict[str, Any]
+    # Set when the row itself is malformed (wrong number of cells, broken JSON).
+    problem: str | None = None
+
+
+@dataclass
+class OpenedFile:
+    header: list[str]
+    batches: Iterator[list[RawRow]]
+    line_label: str  # "line" for text files, "row" for spreadsheets and Parquet
+    notes: list[str]
+
+
+def file_format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise ImportFileError(path, f"unknown file type {path.suffix or '(none)'!r}; use one of {known}")
+    return fmt
+
+
+def open_rows(path: Path, *, looks_like_header: Callable[[list[str]], bool]) -> OpenedFile:
+    """Open any supported file; `looks_like_header` finds the header row under a title in Excel."""
+    if not path.exists():
+        raise ImportFileError(path, "no such file")
+    if path.is_dir():
+        raise ImportFileError(path, "is a directory, not a file")
+    fmt = file_format(path)
+    if path.stat().st_size == 0:
+        raise ImportFileError(path, "the file is empty")
+    if fmt == "csv":
+        return _open_csv(path)
+    if fmt == "jsonl":
+        return _open_jsonl(path)
+    if fmt == "parquet":
+        return _open_parquet(path)
+    return _open_xlsx(path, looks_like_header)
+
+
+def _decoded_lines(path: Path, notes: list[str]) -> Iterator[str]:
+    """Each physical line decoded on its own: UTF-8 (with or without BOM), else Windows-1252.
+
+    Exports stitched together from several systems mix encodings line by line, so one
+    bad line must not force a guess for the whole file."""
+    fallback_lines = 0
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                fallback_lines += 1
+                yield raw.decode("cp1252", errors="replace")
+    if fallback_lines:
+        notes.append(f"{fallback_lines} line(s) were not UTF-8 and were read as Windows-1252")
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _open_csv(path: Path) -> OpenedFile:
+    notes: list[str] = []
+    lines = _decoded_lines(path, notes)
+    first = next(lines, None)
+    while first is not None and first.strip() == "":
+        first = next(lines, None)
+    if first is None:
+        raise ImportFileError(path, "the file is empty")
+    delimiter = _sniff_delimiter(first)
+
+    def all_lines() -> Iterator[str]:
+        yield first
+        yield from lines
+
+    reader = csv.reader(all_lines(), delimiter=delimiter, strict=False)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise ImportFileError(path, f"line 1: the header cannot be read ({exc})") from exc
+    if delimiter != ",":
+        notes.append(f"columns are separated by {'tab' if delimiter == chr(9) else repr(delimiter)}")
+
+    def batches() -> Iterator[list[RawRow]]:
+        batch: list[RawRow] = []
+        width = len(header)
+        previous_end = reader.line_num
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                batch.append(RawRow(previous_end + 1, {}, f"cannot be read as CSV ({exc})"))
+                previous_end = reader.line_num
+                continue
+            line = previous_end + 1
+            previous_end = reader.line_num
+            if not cells or (len(cells) == 1 and cells[0].strip() == ""):
+                continue  # blank line
+            if len(cells) != width:
+                problem = (
+                    f"has {len(cells)} cells but the header has {width}"
+                    + (" (a truncated or unterminated line?)" if len(cells) < width else "")
+                )
+                batch.append(RawRow(line, dict(zip(header, cells, strict=False)), problem))
+            else:
+                batch.append(RawRow(line, dict(zip(header, cells, strict=True))))
+            if len(batch) >= BATCH_ROWS:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    return OpenedFile(header, batches(), "line", notes)
+
+
+def _open_jsonl(path: Path) -> OpenedFile:
+    notes: list[str] = []
+    header: list[str] = []
+    # JSON lines have no header row: the columns are the keys of the first object.
+    for text_line in _decoded_lines(path, []):
+        if text_line.strip():
+            try:
+                first = json.loads(text_line)
+            except json.JSONDecodeError as exc:
+                raise ImportFileError(path, f"line 1 is not a JSON object ({exc.msg})") from exc
+            if not isinstance(first, dict):
+                raise ImportFileError(path, "line 1 is not a JSON object")
+            header = list(first)
+            break
+    if not header:
+        raise ImportFileError(path, "the file is empty")
+
+    def batches() -> Iterator[list[RawRow]]:
+        batch: list[RawRow] = []
+        for number, text_line in enumerate(_decoded_lines(path, notes), start=1):
+            if not text_line.strip():
+                continue
+            try:
+                value = json.loads(text_line)
+            except json.JSONDecodeError as exc:
+                batch.append(RawRow(number, {}, f"is not valid JSON ({exc.msg} at column {exc.colno})"))
+            else:
+                if isinstance(value, dict):
+                    batch.append(RawRow(number, value))
+                else:
+                    batch.append(RawRow(number, {}, "is not a JSON object"))
+            if len(batch) >= BATCH_ROWS:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    return OpenedFile(header, batches(), "line", notes)
+
+
+def _open_parquet(path: Path) -> OpenedFile:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several error types for a damaged file
+        raise ImportFileError(path, f"is not a readable Parquet file ({exc})") from exc
+    header = list(parquet.schema_arrow.names)
+
+    def batches() -> Iterator[list[RawRow]]:
+        row_number = 0
+        for record_batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+            rows = []
+            for cells in record_batch.to_pylist():
+                row_number += 1
+                rows.append(RawRow(row_number, cells))
+            yield rows
+
+    return OpenedFile(header, batches(), "row", [])
+
+
+def _open_xlsx(path: Path, looks_like_header: Callable[[list[str]], bool]) -> OpenedFile:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException variants
+        raise ImportFileError(path, f"is not a readable Excel .xlsx file ({exc})") from exc
+    notes: list[str] = []
+    # Pick the first sheet that has the expected header within its first rows; a title or
+    # an empty line above the header is common in hand-made spreadsheets.
+    for sheet in workbook.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        for index, values in enumerate(rows, start=1):
+            if index > 20:
+                break
+            labels = ["" if v is None else str(v).strip() for v in values]
+            if looks_like_header(labels):
+                if len(workbook.worksheets) > 1:
+                    notes.append(f"read the sheet {sheet.title!r}")
+                if index > 1:
+                    notes.append(f"the header is on row {index}")
+                return OpenedFile(labels, _xlsx_batches(labels, rows, index), "row", notes)
+    names = ", ".join(repr(s.title) for s in workbook.worksheets)
+    raise ImportFileError(path, f"no sheet has the expected header row (sheets: {names})")
+
+
+def _xlsx_batches(header: list[str], rows: Iterable[tuple[Any, ...]], header_row: int) -> Iterator[list[RawRow]]:
+    batch: list[RawRow] = []
+    for number, values in enumerate(rows, start=header_row + 1):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        cells = {name: value for name, value in zip(header, values, strict=False) if name}
+        batch.append(RawRow(number, cells))
+        if len(batch) >= BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

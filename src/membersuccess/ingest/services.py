@@ -1,0 +1,205 @@
+"""Run an import: read a file, keep every valid row, send every invalid one to the rejects file."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from membersuccess.exports import spreadsheet_safe
+from membersuccess.ingest.cells import is_blank
+from membersuccess.ingest.errors import CellError, ImportFileError
+from membersuccess.ingest.kinds import KINDS
+from membersuccess.ingest.models import ImportRun
+from membersuccess.ingest.readers import RawRow, open_rows
+from membersuccess.ingest.spec import BatchOutcome, HeaderMap, KindSpec, ParsedRow, RowReject, header_matcher, map_header
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    path: Path
+    rows_read: int = 0
+    rows_created: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rows_rejected: int = 0
+    rejects_path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    run_id: int | None = None
+
+    @property
+    def rows_kept(self) -> int:
+        return self.rows_created + self.rows_updated + self.rows_unchanged
+
+
+def default_rejects_path(path: Path) -> Path:
+    return path.with_name(path.name + ".rejects.csv")
+
+
+def run_import(
+    *,
+    kind: str,
+    path: Path,
+    rejects_path: Path | None = None,
+    started_by: AbstractBaseUser | None = None,
+    progress: Progress | None = None,
+    saved_mapping: dict[str, str] | None = None,
+) -> ImportResult:
+    """Import one file of KIND; raises ImportFileError when the file as a whole is unusable."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise ImportFileError(path, f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    run = ImportRun.objects.create(kind=kind, file_name=str(path), started_by=started_by)
+    result = ImportResult(kind=kind, path=path, run_id=run.pk)
+    rejects = _RejectsFile(rejects_path or default_rejects_path(path))
+    try:
+        opened = open_rows(path, looks_like_header=header_matcher(spec))
+        header = map_header(opened.header, spec, saved=saved_mapping)
+        if header.missing:
+            found = ", ".join(repr(h) for h in opened.header) or "none"
+            raise ImportFileError(
+                path,
+                f"missing required column(s) {', '.join(header.missing)} (the header has: {found})",
+            )
+        result.notes.extend(opened.notes)
+        if header.extras:
+            kept = "kept in attributes" if spec.keeps_extra_columns else "ignored"
+            result.notes.append(f"unknown column(s) {', '.join(header.extras)} {kept}")
+        rejects.header = [*opened.header, "_line", "_column", "_reason"]
+        seen: set[tuple[Any, ...]] = set()
+        for batch in opened.batches:
+            result.rows_read += len(batch)
+            parsed = list(_parse_batch(batch, spec, header, seen, rejects, opened.line_label))
+            outcome = spec.write(parsed) if parsed else BatchOutcome()
+            _tally(result, outcome, rejects, opened.line_label)
+            result.rows_rejected = rejects.count
+            if progress is not None:
+                progress(result.rows_read)
+        if result.rows_read == 0:
+            result.notes.append("the file has a header but no rows")
+    except ImportFileError as exc:
+        _finish(run, result, status=ImportRun.Status.FAILED, error=exc.reason)
+        rejects.close()
+        raise
+    except BaseException as exc:
+        _finish(run, result, status=ImportRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        rejects.close()
+        raise
+    rejects.close()
+    result.rows_rejected = rejects.count
+    result.rejects_path = rejects.path if rejects.count else None
+    _finish(run, result, status=ImportRun.Status.COMPLETED, error="")
+    return result
+
+
+def _parse_batch(
+    batch: list[RawRow],
+    spec: KindSpec,
+    header: HeaderMap,
+    seen: set[tuple[Any, ...]],
+    rejects: _RejectsFile,
+    line_label: str,
+) -> Iterator[ParsedRow]:
+    columns = header.by_label.items()
+    for raw in batch:
+        if raw.problem:
+            rejects.write(raw.cells, raw.line, "", f"{line_label} {raw.line} {raw.problem}")
+            continue
+        values: dict[str, Any] = {}
+        failed = None
+        for label, column in columns:
+            cell = raw.cells.get(label)
+            if is_blank(cell):
+                if column.required:
+                    failed = (label, "is required but empty")
+                    break
+                values[column.name] = column.default() if callable(column.default) else column.default
+                continue
+            try:
+                values[column.name] = column.parse(cell)
+            except CellError as exc:
+                failed = (label, exc.reason)
+                break
+        if failed is None and spec.check is not None:
+            try:
+                spec.check(values)
+            except CellError as exc:
+                failed = (_label_of(header, exc.column), exc.reason)
+        if failed is None:
+            identity = tuple(values[name] for name in spec.identity)
+            if identity in seen:
+                failed = (_label_of(header, "external_id"), f"{values['external_id']!r} appears earlier in this file")
+            else:
+                seen.add(identity)
+        if failed is not None:
+            rejects.write(raw.cells, raw.line, failed[0], failed[1])
+            continue
+        extras = {label: raw.cells[label] for label in header.extras if not is_blank(raw.cells.get(label))}
+        yield ParsedRow(raw.line, values, raw.cells, extras if spec.keeps_extra_columns else {})
+
+
+def _label_of(header: HeaderMap, column: str | None) -> str:
+    for label, col in header.by_label.items():
+        if col.name == column:
+            return label
+    return column or ""
+
+
+def _tally(result: ImportResult, outcome: BatchOutcome, rejects: _RejectsFile, line_label: str) -> None:
+    result.rows_created += outcome.created
+    result.rows_updated += outcome.updated
+    result.rows_unchanged += outcome.unchanged
+    reject: RowReject
+    for reject in outcome.rejects:
+        rejects.write(reject.cells, reject.line, reject.column, reject.reason)
+
+
+def _finish(run: ImportRun, result: ImportResult, *, status: str, error: str) -> None:
+    run.status = status
+    run.error = error
+    run.finished_at = timezone.now()
+    run.rows_read = result.rows_read
+    run.rows_created = result.rows_created
+    run.rows_updated = result.rows_updated
+    run.rows_unchanged = result.rows_unchanged
+    run.rows_rejected = result.rows_rejected
+    run.rejects_path = str(result.rejects_path or "")
+    run.save()
+
+
+class _RejectsFile:
+    """The rejects CSV, created only when the first invalid row turns up."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.header: list[str] = ["_line", "_column", "_reason"]
+        self.count = 0
+        self._handle: IO[str] | None = None
+        self._writer: Any = None
+
+    def write(self, cells: dict[str, Any], line: int, column: str, reason: str) -> None:
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("w", newline="", encoding="utf-8")
+            self._writer = csv.writer(self._handle)
+            self._writer.writerow(self.header)
+        originals = [spreadsheet_safe(_cell_text(cells.get(h))) for h in self.header[:-3]]
+        self._writer.writerow([*originals, line, column, reason])
+        self.count += 1
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def _cell_text(value: Any) -> str:
+    return "" if value is None else str(value)
