@@ -29,7 +29,9 @@ err = Console(stderr=True, soft_wrap=True)
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", help="Where the SQLite database and other files live (default: $MSM_DATA_DIR or ./msm-data)."),
+    typer.Option(
+        "--data-dir", help="Where the SQLite database and other files live (default: $MSM_DATA_DIR or ./msm-data)."
+    ),
 ]
 T = TypeVar("T")
 
@@ -46,7 +48,13 @@ def main() -> None:
 @contextmanager
 def _progress(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """A Rich progress bar on stderr; yields a callback taking the amount done so far."""
-    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    columns = [
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    ]
     with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as bar:
         task = bar.add_task(description, total=total)
 
@@ -94,7 +102,13 @@ def _status(message: str) -> Iterator[None]:
 def _database_label() -> str:
     from django.db import connection
 
-    return "SQLite" if connection.vendor == "sqlite" else "PostgreSQL" if connection.vendor == "postgresql" else connection.vendor
+    return (
+        "SQLite"
+        if connection.vendor == "sqlite"
+        else "PostgreSQL"
+        if connection.vendor == "postgresql"
+        else connection.vendor
+    )
 
 
 @app.command()
@@ -110,7 +124,7 @@ def serve(
 
 
 def _serve(*, host: str, port: int, threads: int) -> None:
-    import waitress
+    import waitress  # type: ignore[import-untyped]
 
     from membersuccess.config.wsgi import application
 

@@ -26,7 +26,7 @@ def staff_user_create(
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}; use one of {', '.join(Role.values)}")
     user_model = get_user_model()
-    user = user_model._default_manager.create_user(  # type: ignore[attr-defined]
+    user = user_model._default_manager.create_user(
         username=username, password=password, email=email, first_name=first_name, last_name=last_name
     )
     user.is_staff = role == Role.ADMIN
@@ -34,7 +34,7 @@ def staff_user_create(
     user.save(update_fields=["is_staff", "is_superuser"])
     StaffProfile.objects.create(user=user, role=role, team=team)
     AuditEntry.objects.create(action="user_created", object_type="user", object_id=str(user.pk), detail={"role": role})
-    return user  # type: ignore[no-any-return]
+    return user
 
 
 def ensure_admin_user(*, username: str = "admin", password: str | None = None) -> tuple[str, str | None]:

@@ -53,7 +53,9 @@ def _describe_database() -> str:
     if connection.vendor == "sqlite":
         return f"file {params['NAME']}"
     user = f"{params.get('USER')}@" if params.get("USER") else ""
-    return f"{connection.vendor}://{user}{params.get('HOST') or 'localhost'}:{params.get('PORT') or 5432}/{params['NAME']}"
+    return (
+        f"{connection.vendor}://{user}{params.get('HOST') or 'localhost'}:{params.get('PORT') or 5432}/{params['NAME']}"
+    )
 
 
 def migrate(*, verbosity: int = 0) -> None:

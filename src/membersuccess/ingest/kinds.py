@@ -121,7 +121,12 @@ def _save_primary_contacts(saved: dict[str, Any], contacts: dict[str, dict[str, 
 MEMBERS = KindSpec(
     name="members",
     columns=(
-        EXTERNAL_ID,
+        Column(
+            "external_id",
+            cells.identifier(),
+            required=True,
+            aliases=("id", "member id", "member number", "memberno", "constituent id", "customerno"),
+        ),
         Column("name", cells.text(200), required=True, aliases=("member name", "full name", "organization name")),
         Column("joined_on", PAST_DATE, required=True, aliases=("joined", "join date", "member since")),
         Column("kind", cells.choice(Member.Kind.values), default=Member.Kind.INDIVIDUAL, aliases=("member type",)),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from membersuccess.exports import spreadsheet_safe
@@ -17,7 +17,15 @@ from membersuccess.ingest.errors import CellError, ImportFileError
 from membersuccess.ingest.kinds import KINDS
 from membersuccess.ingest.models import ImportRun
 from membersuccess.ingest.readers import RawRow, open_rows
-from membersuccess.ingest.spec import BatchOutcome, HeaderMap, KindSpec, ParsedRow, RowReject, header_matcher, map_header
+from membersuccess.ingest.spec import (
+    BatchOutcome,
+    HeaderMap,
+    KindSpec,
+    ParsedRow,
+    RowReject,
+    header_matcher,
+    map_header,
+)
 
 Progress = Callable[[int], None]
 
@@ -49,7 +57,7 @@ def run_import(
     kind: str,
     path: Path,
     rejects_path: Path | None = None,
-    started_by: AbstractBaseUser | None = None,
+    started_by: User | None = None,
     progress: Progress | None = None,
     saved_mapping: dict[str, str] | None = None,
 ) -> ImportResult:
@@ -69,7 +77,6 @@ def run_import(
                 path,
                 f"missing required column(s) {', '.join(header.missing)} (the header has: {found})",
             )
-        result.notes.extend(opened.notes)
         if header.extras:
             kept = "kept in attributes" if spec.keeps_extra_columns else "ignored"
             result.notes.append(f"unknown column(s) {', '.join(header.extras)} {kept}")
@@ -83,6 +90,8 @@ def run_import(
             result.rows_rejected = rejects.count
             if progress is not None:
                 progress(result.rows_read)
+        # Readers add notes while streaming (e.g. lines read as Windows-1252), so take them last.
+        result.notes[0:0] = opened.notes
         if result.rows_read == 0:
             result.notes.append("the file has a header but no rows")
     except ImportFileError as exc:

@@ -91,13 +91,13 @@ def map_header(header: Sequence[str], spec: KindSpec, *, saved: dict[str, str] |
     extras: list[str] = []
     taken: set[str] = set()
     for label in header:
-        column = lookup.get(normalize(label)) if label else None
-        if column is None or column.name in taken:
+        found = lookup.get(normalize(label)) if label else None
+        if found is None or found.name in taken:
             if label:
                 extras.append(label)
             continue
-        by_label[label] = column
-        taken.add(column.name)
+        by_label[label] = found
+        taken.add(found.name)
     missing = [c.name for c in spec.required if c.name not in taken]
     return HeaderMap(by_label, extras, missing)
 

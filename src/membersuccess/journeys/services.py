@@ -9,6 +9,7 @@ from django.db.models import Q
 from membersuccess.journeys.models import Journey
 from membersuccess.members.models import Member
 
+
 def assign_journeys(*, member_ids: Iterable[int]) -> int:
     """Give members without a journey the one for their current desired outcome and segment.
 
@@ -31,4 +32,3 @@ def assign_journeys(*, member_ids: Iterable[int]) -> int:
     Member.objects.bulk_update(to_update, ["journey"], batch_size=1000)
     return len(to_update)
 
-__all__ = ["DesiredOutcome", "assign_journeys"]
