@@ -1,0 +1,261 @@
+"""Reads on members: who a staff member may see, the members list, and the member 360 page."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.expressions import OrderBy
+from django.utils import timezone
+
+from membersuccess.accounts.roles import AnyUser, sees_all_members, team_id_of
+from membersuccess.interactions.models import Interaction, SupportTicket, SurveyResponse
+from membersuccess.journeys.models import Journey, MilestoneAchievement, SuccessMilestone
+from membersuccess.members.models import Contact, DesiredOutcome, Member, MembershipTerm
+from membersuccess.plays.models import Task
+
+MEMBERS_PER_PAGE = 50
+INTERACTIONS_PER_PAGE = 100
+TICKETS_SHOWN = 50
+SURVEYS_SHOWN = 50
+MAX_QUERY_LENGTH = 200
+
+# From healthy to gone, so that sorting by status groups members the way staff triage them.
+_STATUS_RANK = Case(
+    When(status=Member.Status.ACTIVE, then=Value(0)),
+    When(status=Member.Status.GRACE, then=Value(1)),
+    When(status=Member.Status.LAPSED, then=Value(2)),
+    When(status=Member.Status.CANCELLED, then=Value(3)),
+    default=Value(4),
+)
+
+SORT_CHOICES: dict[str, str] = {
+    "name": "Name",
+    "joined": "Joined",
+    "segment": "Segment",
+    "status": "Status",
+}
+
+
+def visible_members(*, user: AnyUser) -> QuerySet[Member]:
+    """The members this user may see: all for admins, managers and executives; else those they work with."""
+    members = Member.objects.all()
+    if not user.is_authenticated:
+        return members.none()
+    if sees_all_members(user):
+        return members
+    works_on = Q(assignee_id=user.pk)
+    team_id = team_id_of(user)
+    if team_id is not None:
+        works_on |= Q(team_id=team_id)
+    has_task = Exists(Task.objects.filter(works_on, member_id=OuterRef("pk")))
+    return members.filter(Q(success_manager_id=user.pk) | has_task)
+
+
+def _ordering(sort: str) -> list[OrderBy]:
+    """ORDER BY for a sort key such as "joined" or "-joined"; name and pk break ties for stable paging."""
+    descending = sort.startswith("-")
+    key = sort.removeprefix("-")
+    if key not in SORT_CHOICES:
+        raise ValueError(f"cannot sort members by {sort!r}; use one of {', '.join(SORT_CHOICES)}")
+    columns: dict[str, F | Case] = {
+        "name": F("name"),
+        "joined": F("joined_on"),
+        "segment": F("segment__name"),
+        "status": _STATUS_RANK,
+    }
+    primary = columns[key]
+    first = primary.desc(nulls_last=True) if descending else primary.asc(nulls_last=True)
+    return [first, F("name").asc(), F("pk").asc()]
+
+
+def members_for_list(
+    *, user: AnyUser, query: str = "", segment: str = "", status: str = "", sort: str = "name"
+) -> QuerySet[Member]:
+    """Members the user may see, matching a search on name, email or external id, a segment code and a status."""
+    members = visible_members(user=user)
+    query = query.strip()[:MAX_QUERY_LENGTH]
+    if query:
+        members = members.filter(
+            Q(name__icontains=query) | Q(email__icontains=query) | Q(external_id__icontains=query)
+        )
+    if segment:
+        members = members.filter(segment__code=segment)
+    if status:
+        members = members.filter(status=status)
+    latest_term_end = MembershipTerm.objects.filter(member_id=OuterRef("pk")).order_by("-end_on").values("end_on")[:1]
+    return (
+        members.select_related("segment", "success_manager")
+        .annotate(term_ends_on=Subquery(latest_term_end))
+        .order_by(*_ordering(sort))
+    )
+
+
+def member_counts_by_status(*, user: AnyUser) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every member status, zeros included, over the members the user may see."""
+    counts = dict(
+        visible_members(user=user).order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return [(value, str(label), counts.get(value, 0)) for value, label in Member.Status.choices]
+
+
+def terms_ending_soon(*, user: AnyUser, as_of: date, days: int = 90) -> QuerySet[MembershipTerm]:
+    """Active terms of visible members that end within `days` of `as_of`, soonest first."""
+    return (
+        MembershipTerm.objects.filter(
+            member__in=visible_members(user=user),
+            status=MembershipTerm.Status.ACTIVE,
+            end_on__gte=as_of,
+            end_on__lte=as_of + timedelta(days=days),
+        )
+        .select_related("member", "member__segment", "offering")
+        .order_by("end_on", "member__name", "pk")
+    )
+
+
+class MilestoneState(enum.StrEnum):
+    ACHIEVED = "achieved"
+    OVERDUE = "overdue"  # not achieved and past its due date plus grace
+    IN_GRACE = "in_grace"  # not achieved, past its due date, still within grace
+    UPCOMING = "upcoming"
+    UNSCHEDULED = "unscheduled"  # its anchor (the current term) is unknown
+
+
+@dataclass(frozen=True)
+class MilestoneProgress:
+    """One Success Milestone as it stands for one member on one day."""
+
+    milestone: SuccessMilestone
+    due_on: date | None
+    grace_ends_on: date | None
+    achieved_on: date | None
+    state: MilestoneState
+    is_next: bool
+
+
+@dataclass(frozen=True)
+class Member360:
+    """Everything the member 360 page shows about one member."""
+
+    member: Member
+    as_of: date
+    contacts: list[Contact]
+    desired_outcome: DesiredOutcome | None
+    journey: Journey | None
+    milestones: list[MilestoneProgress]
+    current_term: MembershipTerm | None
+    terms: list[MembershipTerm]
+    tickets: list[SupportTicket]
+    ticket_counts: dict[str, int]
+    surveys: list[SurveyResponse]
+    interactions: Page[Interaction]
+
+    @property
+    def next_milestone(self) -> MilestoneProgress | None:
+        """The first milestone on the journey not achieved yet."""
+        return next((m for m in self.milestones if m.is_next), None)
+
+    @property
+    def overdue_count(self) -> int:
+        """How many milestones are overdue past their grace."""
+        return sum(1 for m in self.milestones if m.state is MilestoneState.OVERDUE)
+
+
+def current_term(*, terms: Iterable[MembershipTerm], as_of: date) -> MembershipTerm | None:
+    """The term running on `as_of`, else the latest one started before it."""
+    started = [t for t in terms if t.start_on <= as_of]
+    running = [t for t in started if as_of <= t.end_on]
+    candidates = running or started
+    return max(candidates, key=lambda t: (t.start_on, t.pk)) if candidates else None
+
+
+def journey_progress(
+    *,
+    member: Member,
+    milestones: Sequence[SuccessMilestone],
+    achievements: Iterable[MilestoneAchievement],
+    term: MembershipTerm | None,
+    as_of: date,
+) -> list[MilestoneProgress]:
+    """Each milestone in order with its due date (anchor + offset), achievement and state on `as_of`."""
+    achieved_on = {a.milestone_id: a.achieved_on for a in achievements}
+    progress: list[MilestoneProgress] = []
+    next_found = False
+    for milestone in sorted(milestones, key=lambda m: m.order):
+        anchor = member.joined_on if milestone.due_from == SuccessMilestone.DueFrom.JOIN else None
+        if milestone.due_from == SuccessMilestone.DueFrom.TERM_START and term is not None:
+            anchor = term.start_on
+        due_on = None if anchor is None else anchor + timedelta(days=milestone.due_offset_days)
+        grace_ends_on = None if due_on is None else due_on + timedelta(days=milestone.grace_days)
+        achieved = achieved_on.get(milestone.pk)
+        if achieved is not None:
+            state = MilestoneState.ACHIEVED
+        elif due_on is None or grace_ends_on is None:
+            state = MilestoneState.UNSCHEDULED
+        elif as_of > grace_ends_on:
+            state = MilestoneState.OVERDUE
+        elif as_of > due_on:
+            state = MilestoneState.IN_GRACE
+        else:
+            state = MilestoneState.UPCOMING
+        is_next = achieved is None and not next_found
+        next_found = next_found or is_next
+        progress.append(
+            MilestoneProgress(
+                milestone=milestone,
+                due_on=due_on,
+                grace_ends_on=grace_ends_on,
+                achieved_on=achieved,
+                state=state,
+                is_next=is_next,
+            )
+        )
+    return progress
+
+
+def member_360(
+    *, member_id: int, user: AnyUser, as_of: date | None = None, interaction_page: int | str = 1
+) -> Member360:
+    """The member 360 for a member the user may see; raises Member.DoesNotExist otherwise."""
+    as_of = as_of or timezone.localdate()
+    member = (
+        visible_members(user=user)
+        .select_related("segment", "success_manager", "journey", "journey__required_outcome")
+        .get(pk=member_id)
+    )
+    desired_outcome = (
+        DesiredOutcome.objects.filter(member=member, is_current=True).select_related("required_outcome").first()
+    )
+    terms = list(member.terms.select_related("offering").order_by("-start_on", "-pk"))
+    term = current_term(terms=terms, as_of=as_of)
+    milestones: list[SuccessMilestone] = []
+    achievements: list[MilestoneAchievement] = []
+    if member.journey is not None:
+        milestones = list(member.journey.milestones.order_by("order"))
+        achievements = list(member.achievements.filter(milestone__journey=member.journey))
+    ticket_counts = member.tickets.aggregate(
+        total=Count("pk"), open=Count("pk", filter=Q(resolved_at__isnull=True))
+    )
+    interactions = Paginator(
+        member.interactions.order_by("-occurred_at", "-pk"), INTERACTIONS_PER_PAGE
+    ).get_page(interaction_page)
+    return Member360(
+        member=member,
+        as_of=as_of,
+        contacts=list(member.contacts.all()),
+        desired_outcome=desired_outcome,
+        journey=member.journey,
+        milestones=journey_progress(
+            member=member, milestones=milestones, achievements=achievements, term=term, as_of=as_of
+        ),
+        current_term=term,
+        terms=terms,
+        tickets=list(member.tickets.order_by("-opened_at", "-pk")[:TICKETS_SHOWN]),
+        ticket_counts={"total": ticket_counts["total"], "open": ticket_counts["open"]},
+        surveys=list(member.survey_responses.order_by("-responded_at", "-pk")[:SURVEYS_SHOWN]),
+        interactions=interactions,
+    )
