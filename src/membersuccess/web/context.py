@@ -1,9 +1,41 @@
-"""Template context shared by every page."""
+"""Template context shared by every page: the product name, the navigation and who is signed in."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest
+from django.urls import reverse
+
+from membersuccess.accounts.roles import may_use_admin, role_label
+
+PRODUCT_NAME = "Member Success"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link of the main navigation; `current` marks the section the page belongs to."""
+
+    label: str
+    url: str
+    current: bool
+
+
+# Which named pages belong to which navigation section.
+_SECTIONS = {"home": {"home"}, "members": {"members", "member"}}
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    return {"product_name": "Member Success"}
+    """The header's navigation, marking the current section, with Admin only for admins."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"product_name": PRODUCT_NAME, "nav_items": [], "user_role": ""}
+    match = request.resolver_match
+    url_name = match.url_name if match else None
+    items = [
+        NavItem("Home", reverse("home"), url_name in _SECTIONS["home"]),
+        NavItem("Members", reverse("members"), url_name in _SECTIONS["members"]),
+    ]
+    if may_use_admin(user):
+        items.append(NavItem("Admin", reverse("admin:index"), False))
+    return {"product_name": PRODUCT_NAME, "nav_items": items, "user_role": role_label(user)}

@@ -7,10 +7,13 @@ from collections.abc import Callable
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
+# The login page, static files, the admin's own login, the API (token auth) and the health check.
 PUBLIC_PREFIXES = ("/login/", "/static/", "/admin/login/", "/api/", "/healthz")
 
 
 class LoginRequiredMiddleware:
+    """Send anyone not signed in to the login page, remembering where they were going."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 

@@ -1,13 +1,17 @@
+"""URLs of the web pages."""
+
+from __future__ import annotations
+
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-
-def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Member Success")
-
+from membersuccess.web import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("", home, name="home"),
+    path("login/", views.MemberSuccessLoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", views.home, name="home"),
+    path("members/", views.members, name="members"),
+    path("members/<int:pk>/", views.member, name="member"),
 ]

@@ -1,0 +1,47 @@
+"""Forms of the web pages: only parsing and validating what the request carries."""
+
+from __future__ import annotations
+
+from django import forms
+
+from membersuccess.members.models import Member, Segment
+from membersuccess.members.selectors import MAX_QUERY_LENGTH, SORT_CHOICES
+
+SORT_VALUES = [*SORT_CHOICES, *(f"-{key}" for key in SORT_CHOICES)]
+DEFAULT_SORT = "name"
+
+
+class MemberFilterForm(forms.Form):
+    """Search, segment, status and sort of the members list (all optional, read from GET)."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        widget=forms.SearchInput(attrs={"placeholder": "Name, email or member ID", "autocomplete": "off"}),
+    )
+    segment = forms.ModelChoiceField(
+        label="Segment",
+        queryset=Segment.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label="All segments",
+    )
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "All statuses"), *Member.Status.choices]
+    )
+    sort = forms.ChoiceField(
+        label="Sort by", required=False, choices=[(value, value) for value in SORT_VALUES]
+    )
+
+    def criteria(self) -> dict[str, str]:
+        """The valid criteria as plain strings; an invalid value counts as not given."""
+        self.is_valid()  # invalid fields are left out of cleaned_data
+        data = self.cleaned_data
+        segment = data.get("segment")
+        return {
+            "query": data.get("q") or "",
+            "segment": segment.code if isinstance(segment, Segment) else "",
+            "status": data.get("status") or "",
+            "sort": data.get("sort") or DEFAULT_SORT,
+        }
