@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from membersuccess.journeys.models import Journey, MilestoneAchievement, SuccessMilestone
 
@@ -12,6 +14,11 @@ class SuccessMilestoneInline(admin.StackedInline):
     extra = 0
     ordering = ["order"]
     fields = [("order", "name"), "description", ("due_offset_days", "due_from", "grace_days"), "rule", "manual"]
+    # Several milestones sit on one page: keep each one compact.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})},
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})},
+    }
 
 
 @admin.register(Journey)
