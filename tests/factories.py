@@ -6,7 +6,7 @@ import itertools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from membersuccess.accounts.models import Role, Team
@@ -54,8 +54,8 @@ def make_staff_user(
     team: Team | None = None,
     first_name: str = "",
     last_name: str = "",
-) -> AbstractUser:
-    return staff_user_create(
+) -> User:
+    user = staff_user_create(
         username=username or f"{role}-{_next_id()}",
         password=password,
         role=role,
@@ -63,6 +63,8 @@ def make_staff_user(
         first_name=first_name,
         last_name=last_name,
     )
+    assert isinstance(user, User)
+    return user
 
 
 def make_segment(*, code: str | None = None, name: str | None = None) -> Segment:
@@ -92,7 +94,7 @@ def make_member(
     status: str = Member.Status.ACTIVE,
     kind: str = Member.Kind.INDIVIDUAL,
     journey: Journey | None = None,
-    success_manager: AbstractUser | None = None,
+    success_manager: User | None = None,
     acquisition_channel: str = "",
     city: str = "",
     country: str = "",
@@ -265,7 +267,7 @@ def make_task(
     *,
     member: Member | None,
     title: str = "Invite to the certification study group",
-    assignee: AbstractUser | None = None,
+    assignee: User | None = None,
     team: Team | None = None,
     due_on: date | None = None,
     status: str = Task.Status.OPEN,

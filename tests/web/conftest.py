@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
 from membersuccess.accounts.models import Role
@@ -10,17 +11,17 @@ from tests.factories import make_staff_user
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hasher(settings) -> None:  # type: ignore[no-untyped-def]
+def _fast_password_hasher(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
-def manager(db):  # type: ignore[no-untyped-def]
+def manager(db) -> User:
     return make_staff_user(role=Role.SUCCESS_MANAGER, username="mona", first_name="Mona", last_name="Reyes")
 
 
 @pytest.fixture
-def manager_client(manager) -> Client:  # type: ignore[no-untyped-def]
+def manager_client(manager: User) -> Client:
     client = Client()
     client.force_login(manager)
     return client
