@@ -32,7 +32,7 @@ def demo_files(tmp_path_factory: pytest.TempPathFactory) -> GeneratedFiles:
 
 
 @pytest.fixture
-def _fast_password_hasher(settings) -> None:  # type: ignore[no-untyped-def]
+def _fast_password_hasher(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
