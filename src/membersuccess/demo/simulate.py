@@ -127,8 +127,14 @@ class _ChunkRun:
         world, members, rng = self.world, self.members, self.rng
         start, next_start = add_years(members.joined, k), add_years(members.joined, k + 1)
         who = np.flatnonzero(self.alive & (start < world.as_of_day))
+        # Members who renewed yesterday hold a term that starts on the as-of date: nothing in it yet.
+        starting = np.flatnonzero(self.alive & (start == world.as_of_day))
+        if len(starting):
+            self.terms.append(Terms(starting, np.full(len(starting), k), start[starting], next_start[starting] - 1,
+                                    self.state.tier[starting].copy(), np.zeros(len(starting), dtype=np.int64),
+                                    np.zeros(len(starting), dtype=np.int64)))
         if len(who) == 0:
-            return False
+            return len(starting) > 0
         if k > 0:
             _drift(rng, self.state, who, self.fit)
         w_start, w_end = start[who], np.minimum(next_start[who], world.as_of_day)
