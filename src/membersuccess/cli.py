@@ -198,3 +198,57 @@ def demo(
     out.print(f"Demo login: [bold]{summary.username}[/bold] / [bold]{summary.password}[/bold]")
     if not no_serve:
         _serve(host=host, port=port, threads=8)
+
+
+token_app = typer.Typer(help="API tokens for systems that push data or read it.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option(help="Which system uses it, e.g. 'Event platform'.")],
+    scope: Annotated[str, typer.Option(help="ingest (push interactions only) or read.")] = "ingest",
+    data_dir: DataDir = None,
+) -> None:
+    """Create a token; the secret is printed once and never stored."""
+    _start(data_dir)
+    from membersuccess.api.services import api_token_create
+
+    try:
+        token, key = api_token_create(name=name, scope=scope)
+    except ValueError as exc:
+        raise SetupError(str(exc)) from exc
+    out.print(f"Token {token.name!r} ({token.scope}) created. Keep this secret safe; it is not shown again:")
+    print(key)
+
+
+@token_app.command("list")
+def token_list(data_dir: DataDir = None) -> None:
+    """List tokens (never their secrets)."""
+    _start(data_dir)
+    from membersuccess.api.models import ApiToken
+
+    table = Table("id", "name", "prefix", "scope", "created", "last used", "revoked")
+    for t in ApiToken.objects.all():
+        table.add_row(
+            str(t.pk), t.name, t.prefix + "…", t.scope, f"{t.created_at:%Y-%m-%d}",
+            f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never",
+            f"{t.revoked_at:%Y-%m-%d}" if t.revoked_at else "",
+        )
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="The id shown by `msm token list`.")], data_dir: DataDir = None
+) -> None:
+    """Revoke a token at once."""
+    _start(data_dir)
+    from membersuccess.api.models import ApiToken
+    from membersuccess.api.services import api_token_revoke
+
+    token = ApiToken.objects.filter(pk=token_id).first()
+    if token is None:
+        raise SetupError(f"There is no token with id {token_id}.")
+    api_token_revoke(token)
+    out.print(f"Token {token.name!r} revoked.")

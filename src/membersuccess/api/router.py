@@ -1,5 +1,22 @@
-"""The REST API (OpenAPI served at /api/v1/docs)."""
+"""The REST API, documented by the OpenAPI schema at /api/v1/openapi.json (browsable at /api/v1/docs)."""
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Member Success API", version="1")
+from membersuccess.api.interactions import router as interactions_router
+
+api = NinjaAPI(
+    title="Member Success API",
+    version="1",
+    description="Push interactions from other systems and read member success data. "
+    "Authenticate with a scoped API token: `Authorization: Bearer msm_...`.",
+    docs_decorator=login_required,
+)
+api.add_router("/interactions", interactions_router)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "the request body is too large; send smaller batches"}, status=413)

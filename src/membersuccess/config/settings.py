@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "membersuccess.interactions",
     "membersuccess.plays",
     "membersuccess.ingest",
+    "membersuccess.api",
     "membersuccess.web",
 ]
 
@@ -105,7 +106,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Only a deployment that puts a web server in front of the app runs collectstatic into MSM_STATIC_ROOT.
+STATIC_ROOT = os.environ.get("MSM_STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -114,6 +116,9 @@ STORAGES = {
 # fresh install needs no collectstatic step and no CDN.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# A full REST batch (10,000 interactions) is a few MB of JSON.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

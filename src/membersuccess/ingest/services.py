@@ -6,7 +6,7 @@ import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -22,7 +22,6 @@ from membersuccess.ingest.spec import (
     HeaderMap,
     KindSpec,
     ParsedRow,
-    RowReject,
     header_matcher,
     map_header,
 )
@@ -83,11 +82,8 @@ def run_import(
         rejects.header = [*opened.header, "_line", "_column", "_reason"]
         seen: set[tuple[Any, ...]] = set()
         for batch in opened.batches:
-            result.rows_read += len(batch)
-            parsed = list(_parse_batch(batch, spec, header, seen, rejects, opened.line_label))
-            outcome = spec.write(parsed) if parsed else BatchOutcome()
-            _tally(result, outcome, rejects, opened.line_label)
-            result.rows_rejected = rejects.count
+            import_batch(batch, spec=spec, header=header, seen=seen, rejects=rejects, result=result,
+                         line_label=opened.line_label)
             if progress is not None:
                 progress(result.rows_read)
         # Readers add notes while streaming (e.g. lines read as Windows-1252), so take them last.
@@ -109,12 +105,34 @@ def run_import(
     return result
 
 
+def import_batch(
+    batch: list[RawRow],
+    *,
+    spec: KindSpec,
+    header: HeaderMap,
+    seen: set[tuple[Any, ...]],
+    rejects: RejectSink,
+    result: ImportResult,
+    line_label: str,
+) -> None:
+    """Validate one batch of rows, store the valid ones in one transaction, report the rest."""
+    result.rows_read += len(batch)
+    parsed = list(_parse_batch(batch, spec, header, seen, rejects, line_label))
+    outcome = spec.write(parsed) if parsed else BatchOutcome()
+    result.rows_created += outcome.created
+    result.rows_updated += outcome.updated
+    result.rows_unchanged += outcome.unchanged
+    for reject in outcome.rejects:
+        rejects.write(reject.cells, reject.line, reject.column, reject.reason)
+    result.rows_rejected = rejects.count
+
+
 def _parse_batch(
     batch: list[RawRow],
     spec: KindSpec,
     header: HeaderMap,
     seen: set[tuple[Any, ...]],
-    rejects: _RejectsFile,
+    rejects: RejectSink,
     line_label: str,
 ) -> Iterator[ParsedRow]:
     columns = header.by_label.items()
@@ -162,15 +180,6 @@ def _label_of(header: HeaderMap, column: str | None) -> str:
     return column or ""
 
 
-def _tally(result: ImportResult, outcome: BatchOutcome, rejects: _RejectsFile, line_label: str) -> None:
-    result.rows_created += outcome.created
-    result.rows_updated += outcome.updated
-    result.rows_unchanged += outcome.unchanged
-    reject: RowReject
-    for reject in outcome.rejects:
-        rejects.write(reject.cells, reject.line, reject.column, reject.reason)
-
-
 def _finish(run: ImportRun, result: ImportResult, *, status: str, error: str) -> None:
     run.status = status
     run.error = error
@@ -182,6 +191,14 @@ def _finish(run: ImportRun, result: ImportResult, *, status: str, error: str) ->
     run.rows_rejected = result.rows_rejected
     run.rejects_path = str(result.rejects_path or "")
     run.save()
+
+
+class RejectSink(Protocol):
+    """Where invalid rows go: a rejects file for files, a list of errors for API batches."""
+
+    count: int
+
+    def write(self, cells: dict[str, Any], line: int, column: str, reason: str) -> None: ...
 
 
 class _RejectsFile:
@@ -212,3 +229,35 @@ class _RejectsFile:
 
 def _cell_text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+class _ErrorList:
+    """Collects item errors for an API response instead of writing a rejects file."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.errors: list[dict[str, Any]] = []
+
+    def write(self, cells: dict[str, Any], line: int, column: str, reason: str) -> None:
+        self.errors.append({"index": line, "field": column, "reason": reason})
+        self.count += 1
+
+
+def import_items(
+    *, kind: str, items: list[dict[str, Any]], label: str, started_by: User | None = None
+) -> tuple[ImportResult, list[dict[str, Any]]]:
+    """Import records that arrive as dicts (REST batches); returns the result and per-item errors."""
+    spec = KINDS[kind]
+    extras = sorted({key for item in items for key in item} - {c.name for c in spec.columns})
+    header = map_header([c.name for c in spec.columns] + extras, spec)
+    run = ImportRun.objects.create(kind=kind, file_name=label, started_by=started_by)
+    result = ImportResult(kind=kind, path=Path(label), run_id=run.pk)
+    errors = _ErrorList()
+    rows = [RawRow(index, item) for index, item in enumerate(items)]
+    try:
+        import_batch(rows, spec=spec, header=header, seen=set(), rejects=errors, result=result, line_label="item")
+    except BaseException as exc:
+        _finish(run, result, status=ImportRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        raise
+    _finish(run, result, status=ImportRun.Status.COMPLETED, error="")
+    return result, errors.errors
