@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "membersuccess.plays",
     "membersuccess.ingest",
     "membersuccess.api",
+    "membersuccess.scoring",
     "membersuccess.web",
 ]
 
