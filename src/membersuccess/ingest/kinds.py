@@ -12,7 +12,7 @@ from django.db import transaction
 
 from membersuccess.ingest import cells
 from membersuccess.ingest.errors import CellError
-from membersuccess.ingest.spec import BatchOutcome, Column, KindSpec, ParsedRow
+from membersuccess.ingest.spec import BatchOutcome, Column, KindSpec, ParsedRow, WriteContext
 from membersuccess.ingest.writers import (
     insert_interactions,
     member_ids,
@@ -37,17 +37,19 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-EXTERNAL_ID = Column("external_id", cells.identifier(), required=True, aliases=("id", "externalid"))
+ID_LENGTH, SOURCE_LENGTH, KIND_LENGTH = 64, 40, 60
+EXTERNAL_ID = Column("external_id", cells.identifier(ID_LENGTH), required=True, aliases=("id", "externalid"))
 MEMBER_ID = Column(
     "member_id",
-    cells.identifier(),
+    cells.identifier(ID_LENGTH),
     required=True,
     aliases=("member", "member external id", "member number", "memberno", "constituent id", "customerno"),
 )
 PAST_DATE = cells.date_between(latest=cells.today_plus(366))
 TERM_DATE = cells.date_between(latest=cells.today_plus(3660))
 # An event cannot have happened later than now; a day of slack absorbs clock and zone skew.
-EVENT_TIME = cells.timestamp_until(latest=cells.now_plus(hours=24), zone=_zone)
+EVENT_LATEST = cells.now_plus(hours=24)
+EVENT_TIME = cells.timestamp_until(latest=EVENT_LATEST, zone=_zone)
 
 
 def _known(codes: set[str], model: Any, *, field: str = "code") -> dict[str, Any]:
@@ -74,7 +76,7 @@ def _staff_users(usernames: set[str]) -> dict[str, Any]:
     return {u.get_username(): u for u in get_user_model()._default_manager.filter(username__in=usernames)}
 
 
-def write_members(rows: list[ParsedRow]) -> BatchOutcome:
+def write_members(rows: list[ParsedRow], context: WriteContext) -> BatchOutcome:
     outcome = BatchOutcome()
     rows = resolve_codes(
         rows, column="segment", lookup=lambda c: _known(c, Segment),
@@ -156,7 +158,7 @@ def check_term(values: dict[str, Any]) -> None:
         )
 
 
-def write_memberships(rows: list[ParsedRow]) -> BatchOutcome:
+def write_memberships(rows: list[ParsedRow], context: WriteContext) -> BatchOutcome:
     outcome = BatchOutcome()
     rows = _by_members(rows, outcome)
     rows = resolve_codes(
@@ -188,9 +190,9 @@ MEMBERSHIPS = KindSpec(
 # interactions ----------------------------------------------------------------------------
 
 
-def write_interactions(rows: list[ParsedRow]) -> BatchOutcome:
+def write_interactions(rows: list[ParsedRow], context: WriteContext) -> BatchOutcome:
     outcome = BatchOutcome()
-    insert_interactions(_by_members(rows, outcome), outcome)
+    insert_interactions(_by_members(rows, outcome), outcome, stored_before=context.stored_before)
     return outcome
 
 
@@ -198,9 +200,9 @@ INTERACTIONS = KindSpec(
     name="interactions",
     columns=(
         EXTERNAL_ID,
-        Column("source", cells.identifier(40), required=True, aliases=("system",)),
+        Column("source", cells.identifier(SOURCE_LENGTH), required=True, aliases=("system",)),
         MEMBER_ID,
-        Column("kind", cells.identifier(60), required=True, aliases=("type", "activity", "event type")),
+        Column("kind", cells.identifier(KIND_LENGTH), required=True, aliases=("type", "activity", "event type")),
         Column("occurred_at", EVENT_TIME, required=True, aliases=("timestamp", "date", "when", "occurred")),
         Column("value", cells.number(minimum=0), default=None, aliases=("amount", "credits", "quantity")),
         Column("attributes", cells.json_object, default=None),
@@ -208,6 +210,7 @@ INTERACTIONS = KindSpec(
     write=write_interactions,
     keeps_extra_columns=True,
     identity=("source", "external_id"),
+    append_only=True,
 )
 
 
@@ -220,7 +223,7 @@ def check_ticket(values: dict[str, Any]) -> None:
         raise CellError(f"resolved at {resolved:%Y-%m-%d %H:%M}, before it was opened", column="resolved_at")
 
 
-def write_tickets(rows: list[ParsedRow]) -> BatchOutcome:
+def write_tickets(rows: list[ParsedRow], context: WriteContext) -> BatchOutcome:
     outcome = BatchOutcome()
     rows = _by_members(rows, outcome)
     with transaction.atomic():
@@ -255,7 +258,7 @@ def check_survey(values: dict[str, Any]) -> None:
         raise CellError(f"{score} is outside the {kind.upper()} range {low}–{high}", column="score")
 
 
-def write_surveys(rows: list[ParsedRow]) -> BatchOutcome:
+def write_surveys(rows: list[ParsedRow], context: WriteContext) -> BatchOutcome:
     outcome = BatchOutcome()
     rows = _by_members(rows, outcome)
     with transaction.atomic():
@@ -282,7 +285,7 @@ SURVEYS = KindSpec(
 # outcomes --------------------------------------------------------------------------------
 
 
-def write_outcomes(rows: list[ParsedRow]) -> BatchOutcome:
+def write_outcomes(rows: list[ParsedRow], context: WriteContext) -> BatchOutcome:
     outcome = BatchOutcome()
     rows = _by_members(rows, outcome)
     rows = resolve_codes(

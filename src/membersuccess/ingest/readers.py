@@ -13,6 +13,8 @@ from typing import Any
 from membersuccess.ingest.errors import ImportFileError
 
 BATCH_ROWS = 5_000
+# Column-checked batches pay a fixed cost per batch, so they are larger.
+ARROW_BATCH_ROWS = 20_000
 FORMATS = {
     ".csv": "csv",
     ".txt": "csv",
@@ -42,6 +44,9 @@ class OpenedFile:
     batches: Iterator[list[RawRow]]
     line_label: str  # "line" for text files, "row" for spreadsheets and Parquet
     notes: list[str]
+    # Parquet only: the same rows as Arrow record batches, for kinds that check whole columns.
+    # Read either these or `batches`, not both.
+    arrow_batches: Iterator[Any] | None = None
 
 
 def file_format(path: Path) -> str:
@@ -209,7 +214,7 @@ def _open_parquet(path: Path) -> OpenedFile:
                 rows.append(RawRow(row_number, cells))
             yield rows
 
-    return OpenedFile(header, batches(), "row", [])
+    return OpenedFile(header, batches(), "row", [], arrow_batches=parquet.iter_batches(batch_size=ARROW_BATCH_ROWS))
 
 
 def _open_xlsx(path: Path, looks_like_header: Callable[[list[str]], bool]) -> OpenedFile:

@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
 from django.utils import timezone
 
 from membersuccess.exports import spreadsheet_safe
 from membersuccess.ingest.cells import is_blank
+from membersuccess.ingest.columnar import split_interactions
 from membersuccess.ingest.errors import CellError, ImportFileError
-from membersuccess.ingest.kinds import KINDS
+from membersuccess.ingest.kinds import EVENT_LATEST, ID_LENGTH, KIND_LENGTH, KINDS, SOURCE_LENGTH
 from membersuccess.ingest.models import ImportRun
 from membersuccess.ingest.readers import RawRow, open_rows
 from membersuccess.ingest.spec import (
@@ -22,8 +25,17 @@ from membersuccess.ingest.spec import (
     HeaderMap,
     KindSpec,
     ParsedRow,
+    WriteContext,
     header_matcher,
     map_header,
+)
+from membersuccess.ingest.writers import (
+    InteractionRow,
+    duplicate_in_file,
+    latest_interaction_id,
+    member_ids,
+    store_interactions,
+    unknown_member,
 )
 
 Progress = Callable[[int], None]
@@ -80,12 +92,33 @@ def run_import(
             kept = "kept in attributes" if spec.keeps_extra_columns else "ignored"
             result.notes.append(f"unknown column(s) {', '.join(header.extras)} {kept}")
         rejects.header = [*opened.header, "_line", "_column", "_reason"]
+        context = WriteContext(stored_before=latest_interaction_id() if spec.append_only else 0)
         seen: set[tuple[Any, ...]] = set()
-        for batch in opened.batches:
-            import_batch(batch, spec=spec, header=header, seen=seen, rejects=rejects, result=result,
-                         line_label=opened.line_label)
-            if progress is not None:
-                progress(result.rows_read)
+        if opened.arrow_batches is not None and spec.name == "interactions":
+            number = 1
+            for record_batch in opened.arrow_batches:
+                _import_interactions_columnar(
+                    record_batch, first_number=number, header=header, context=context, rejects=rejects, result=result
+                )
+                number += record_batch.num_rows
+                if progress is not None:
+                    progress(result.rows_read)
+        else:
+            for batch in opened.batches:
+                if spec.append_only:
+                    seen.clear()  # earlier batches are checked by the writer, in the database
+                import_batch(
+                    batch,
+                    spec=spec,
+                    header=header,
+                    seen=seen,
+                    rejects=rejects,
+                    result=result,
+                    line_label=opened.line_label,
+                    context=context,
+                )
+                if progress is not None:
+                    progress(result.rows_read)
         # Readers add notes while streaming (e.g. lines read as Windows-1252), so take them last.
         result.notes[0:0] = opened.notes
         if result.rows_read == 0:
@@ -114,16 +147,79 @@ def import_batch(
     rejects: RejectSink,
     result: ImportResult,
     line_label: str,
+    context: WriteContext,
 ) -> None:
     """Validate one batch of rows, store the valid ones in one transaction, report the rest."""
     result.rows_read += len(batch)
     parsed = list(_parse_batch(batch, spec, header, seen, rejects, line_label))
-    outcome = spec.write(parsed) if parsed else BatchOutcome()
+    outcome = spec.write(parsed, context) if parsed else BatchOutcome()
     result.rows_created += outcome.created
     result.rows_updated += outcome.updated
     result.rows_unchanged += outcome.unchanged
     for reject in outcome.rejects:
         rejects.write(reject.cells, reject.line, reject.column, reject.reason)
+    result.rows_rejected = rejects.count
+
+
+def _import_interactions_columnar(
+    batch: Any,
+    *,
+    first_number: int,
+    header: HeaderMap,
+    context: WriteContext,
+    rejects: RejectSink,
+    result: ImportResult,
+) -> None:
+    """Store the rows of a Parquet batch that pass the column checks; the rest go row by row."""
+    lanes = split_interactions(
+        batch,
+        header=header,
+        first_number=first_number,
+        limits={"external_id": ID_LENGTH, "source": SOURCE_LENGTH, "member_id": ID_LENGTH, "kind": KIND_LENGTH},
+        zone=settings.TIME_ZONE,
+        latest=EVENT_LATEST(),
+        timestamp_suffix="" if connection.vendor == "sqlite" else "+00:00",
+    )
+    result.rows_read += len(lanes.ready)
+
+    def cells_of(number: int) -> dict[str, Any]:
+        cells: dict[str, Any] = batch.slice(number - first_number, 1).to_pylist()[0]
+        return cells
+
+    external_id = _label_of(header, "external_id")
+    member_label = _label_of(header, "member_id")
+    seen: set[tuple[str, str]] = set()
+    members = member_ids({row[2] for row in lanes.ready})
+    rows: list[InteractionRow] = []
+    numbers: list[int] = []
+    for row, number in zip(lanes.ready, lanes.ready_numbers, strict=True):
+        source, external, member, kind, occurred_at, value, attributes = row
+        if (source, external) in seen:
+            rejects.write(cells_of(number), number, external_id, duplicate_in_file(external))
+            continue
+        seen.add((source, external))
+        pk = members.get(member)
+        if pk is None:
+            rejects.write(cells_of(number), number, member_label, unknown_member(member))
+            continue
+        rows.append((source, external, pk, kind, occurred_at, value, attributes))
+        numbers.append(number)
+    stored = store_interactions(rows, stored_before=context.stored_before)
+    result.rows_created += stored.created
+    result.rows_unchanged += stored.unchanged
+    for position in stored.duplicates:
+        rejects.write(cells_of(numbers[position]), numbers[position], external_id, duplicate_in_file(rows[position][1]))
+    if lanes.slow:
+        import_batch(
+            lanes.slow,
+            spec=KINDS["interactions"],
+            header=header,
+            seen=seen,
+            rejects=rejects,
+            result=result,
+            line_label="row",
+            context=context,
+        )
     result.rows_rejected = rejects.count
 
 
@@ -163,7 +259,7 @@ def _parse_batch(
         if failed is None:
             identity = tuple(values[name] for name in spec.identity)
             if identity in seen:
-                failed = (_label_of(header, "external_id"), f"{values['external_id']!r} appears earlier in this file")
+                failed = (_label_of(header, "external_id"), duplicate_in_file(values["external_id"]))
             else:
                 seen.add(identity)
         if failed is not None:
@@ -255,7 +351,17 @@ def import_items(
     errors = _ErrorList()
     rows = [RawRow(index, item) for index, item in enumerate(items)]
     try:
-        import_batch(rows, spec=spec, header=header, seen=set(), rejects=errors, result=result, line_label="item")
+        context = WriteContext(stored_before=latest_interaction_id() if spec.append_only else 0)
+        import_batch(
+            rows,
+            spec=spec,
+            header=header,
+            seen=set(),
+            rejects=errors,
+            result=result,
+            line_label="item",
+            context=context,
+        )
     except BaseException as exc:
         _finish(run, result, status=ImportRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise

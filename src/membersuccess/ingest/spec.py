@@ -48,7 +48,17 @@ class BatchOutcome:
     rejects: list[RowReject] = field(default_factory=list)
 
 
-Writer = Callable[[list[ParsedRow]], BatchOutcome]
+@dataclass(frozen=True)
+class WriteContext:
+    """What a writer knows about the import its batch belongs to."""
+
+    # The highest interaction id stored before this import began: a row stored with a larger
+    # id came in during this import, so meeting its (source, external_id) again is a duplicate
+    # within the file, not a re-import.
+    stored_before: int = 0
+
+
+Writer = Callable[[list[ParsedRow], WriteContext], BatchOutcome]
 RowCheck = Callable[[dict[str, Any]], None]
 
 
@@ -63,6 +73,10 @@ class KindSpec:
     keeps_extra_columns: bool = False
     # The columns that make a row unique within one file.
     identity: tuple[str, ...] = ("external_id",)
+    # Append-only facts (interactions) can be far too many to remember every identity of the
+    # file: only the current batch is checked in memory, and the writer finds duplicates of
+    # earlier batches in the database (see WriteContext).
+    append_only: bool = False
 
     @property
     def required(self) -> list[Column]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -96,33 +97,76 @@ def _unchecked_fields(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.get_fields() if f.is_relation or f.name == "external_id"]
 
 
-def insert_interactions(rows: list[ParsedRow], outcome: BatchOutcome) -> None:
+# source, external_id, member pk, kind, occurred_at as the database takes it, value, attributes as JSON
+InteractionRow = tuple[str, str, int, str, Any, float | None, str]
+EMPTY_ATTRIBUTES = "{}"
+
+
+def interaction_row(values: dict[str, Any], extras: dict[str, Any]) -> InteractionRow:
+    """The stored form of one parsed interaction; extra columns join its attributes."""
+    attributes = {**(values.get("attributes") or {}), **extras}
+    return (
+        values["source"],
+        values["external_id"],
+        values["member_id"],
+        values["kind"],
+        connection.ops.adapt_datetimefield_value(values["occurred_at"]),
+        values.get("value"),
+        json.dumps(attributes, sort_keys=True, default=str) if attributes else EMPTY_ATTRIBUTES,
+    )
+
+
+def insert_interactions(rows: list[ParsedRow], outcome: BatchOutcome, *, stored_before: int) -> None:
     """Append facts; a (source, external_id) already stored is left untouched (idempotent)."""
+    stored = store_interactions([interaction_row(row.values, row.extras) for row in rows], stored_before=stored_before)
+    outcome.created += stored.created
+    outcome.unchanged += stored.unchanged
+    for position in stored.duplicates:
+        row = rows[position]
+        outcome.rejects.append(reject(row, "external_id", duplicate_in_file(row.values["external_id"])))
+
+
+def duplicate_in_file(external_id: str) -> str:
+    return f"{external_id!r} appears earlier in this file"
+
+
+@dataclass(frozen=True)
+class Stored:
+    created: int
+    unchanged: int  # stored by an earlier import: nothing added
+    duplicates: list[int]  # positions of rows whose identity came earlier in this same import
+
+
+def latest_interaction_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Interaction._meta.db_table}")
+        return int(cursor.fetchone()[0])
+
+
+def store_interactions(rows: list[InteractionRow], *, stored_before: int) -> Stored:
+    """Insert each row once. Rows that were not inserted are told apart afterwards, and only when
+    there are any: stored before this import began (unchanged) or earlier in it (a duplicate)."""
     if not rows:
-        return
+        return Stored(0, 0, [])
     table = Interaction._meta.db_table
     sql = (
         f"INSERT INTO {table} (source, external_id, member_id, kind, occurred_at, value, attributes) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (source, external_id) DO NOTHING"
     )
-    adapt = connection.ops.adapt_datetimefield_value
-    params: Iterable[tuple[Any, ...]] = [
-        (
-            v["source"],
-            v["external_id"],
-            v["member_id"],
-            v["kind"],
-            adapt(v["occurred_at"]),
-            v.get("value"),
-            json.dumps({**(v.get("attributes") or {}), **row.extras}, sort_keys=True, default=str),
-        )
-        for row in rows
-        for v in (row.values,)
-    ]
-    # Both sqlite3 and psycopg 3 report the rows executemany() inserted, summed over the batch.
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, list(params))
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        before_batch = int(cursor.fetchone()[0])
+        # Both sqlite3 and psycopg 3 report the rows executemany() inserted, summed over the batch.
+        cursor.executemany(sql, rows)
         created = cursor.rowcount
-    outcome.created += created
-    outcome.unchanged += len(rows) - created
-
+    if created == len(rows):
+        return Stored(created, 0, [])
+    sources = {row[0] for row in rows}
+    earlier = dict(
+        ((source, external_id), pk)
+        for source, external_id, pk in Interaction.objects.filter(
+            pk__lte=before_batch, source__in=sources, external_id__in=[row[1] for row in rows]
+        ).values_list("source", "external_id", "pk")
+    )
+    duplicates = [i for i, row in enumerate(rows) if earlier.get((row[0], row[1]), 0) > stored_before]
+    return Stored(created, len(rows) - created - len(duplicates), duplicates)

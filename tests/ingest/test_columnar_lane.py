@@ -1,0 +1,149 @@
+"""Parquet interactions take a column-checked fast lane; it must keep and refuse exactly what the
+row-by-row path keeps and refuses, with the same reasons, and find duplicates across batches."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from membersuccess.ingest import readers
+from membersuccess.interactions.models import Interaction
+
+from .conftest import import_file, rejects_of
+
+WHEN = datetime(2024, 3, 5, 10, 0, tzinfo=UTC)
+
+# One row per case; the fast lane must treat each exactly like the row parser does.
+CASES: list[dict[str, Any]] = [
+    {"external_id": "ok-1", "occurred_at": WHEN, "value": 2.5},
+    {"external_id": "ok-2", "occurred_at": WHEN + timedelta(microseconds=1500)},
+    {"external_id": "ok-attrs", "attributes": '{"event": "Summit", "room": "B"}'},
+    {"external_id": "ok-blank-attrs", "attributes": "  "},
+    {"external_id": " padded ", "kind": " login "},
+    {"external_id": "ctrl\x07id"},
+    {"external_id": "x" * 65},
+    {"external_id": None},
+    {"external_id": "no-kind", "kind": ""},
+    {"external_id": "negative", "value": -1.0},
+    {"external_id": "nan", "value": float("nan")},
+    {"external_id": "future", "occurred_at": datetime.now(UTC) + timedelta(days=30)},
+    {"external_id": "old", "occurred_at": datetime(1965, 6, 1, tzinfo=UTC)},
+    {"external_id": "ancient", "occurred_at": datetime(1850, 6, 1, tzinfo=UTC)},
+    {"external_id": "no-time", "occurred_at": None},
+    {"external_id": "bad-json", "attributes": "{not json}"},
+    {"external_id": "json-list", "attributes": "[1, 2]"},
+    {"external_id": "stranger", "member_id": "M-404"},
+    {"external_id": "ok-1"},  # the same id again: a duplicate within the file
+    {"external_id": "other-source", "source": "lms"},
+]
+
+
+def _rows() -> list[dict[str, Any]]:
+    base = {"source": "events", "member_id": "M-1", "kind": "event_attended", "occurred_at": WHEN, "value": None}
+    rows = [{**base, "attributes": None, **case} for case in CASES]
+    rows[-1]["external_id"] = "ok-1"  # same id, other source: not a duplicate
+    return rows
+
+
+def _parquet(path: Path, rows: list[dict[str, Any]]) -> Path:
+    table = pa.table(
+        {
+            "external_id": [r["external_id"] for r in rows],
+            "source": [r["source"] for r in rows],
+            "member_id": [r["member_id"] for r in rows],
+            "kind": [r["kind"] for r in rows],
+            "occurred_at": pa.array([r["occurred_at"] for r in rows], pa.timestamp("us", tz="UTC")),
+            "value": pa.array([r["value"] for r in rows], pa.float64()),
+            "attributes": [r["attributes"] for r in rows],
+        }
+    )
+    pq.write_table(table, path)
+    return path
+
+
+def _jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
+    def cell(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, float) and value != value:
+            return None  # NaN in a typed column is how pandas writes "missing"
+        return value
+
+    path.write_text("".join(json.dumps({k: cell(v) for k, v in row.items()}) + "\n" for row in rows))
+    return path
+
+
+def _stored() -> set[tuple[Any, ...]]:
+    return {
+        (i.source, i.external_id, i.member.external_id, i.kind, i.occurred_at, i.value, json.dumps(i.attributes))
+        for i in Interaction.objects.select_related("member")
+    }
+
+
+def _reasons(result: Any) -> set[tuple[str, str, str]]:
+    return {(r["external_id"].strip(), r["_column"], r["_reason"]) for r in rejects_of(result)}
+
+
+@pytest.mark.django_db
+def test_fast_lane_keeps_and_refuses_exactly_what_the_row_path_does(tmp_path, two_members):
+    rows = _rows()
+    by_rows = import_file("interactions", _jsonl(tmp_path / "i.jsonl", rows))
+    expected_rows, expected_rejects = _stored(), _reasons(by_rows)
+    Interaction.objects.all().delete()
+
+    by_columns = import_file("interactions", _parquet(tmp_path / "i.parquet", rows))
+
+    assert _stored() == expected_rows
+    assert _reasons(by_columns) == expected_rejects
+    assert (by_columns.rows_read, by_columns.rows_created, by_columns.rows_rejected) == (
+        by_rows.rows_read,
+        by_rows.rows_created,
+        by_rows.rows_rejected,
+    )
+    kept = {external_id for _, external_id, *_ in expected_rows}
+    assert kept == {"ok-1", "ok-2", "ok-attrs", "ok-blank-attrs", "padded", "nan", "old"}
+    assert ("ok-1", "external_id", "'ok-1' appears earlier in this file") in expected_rejects
+
+
+@pytest.mark.django_db
+def test_rejected_rows_keep_their_row_numbers(tmp_path, two_members):
+    result = import_file("interactions", _parquet(tmp_path / "i.parquet", _rows()))
+    lines = {r["external_id"]: r["_line"] for r in rejects_of(result)}
+    assert lines["negative"] == str(1 + CASES.index({"external_id": "negative", "value": -1.0}))
+    assert lines["stranger"] == str(1 + next(i for i, c in enumerate(CASES) if c["external_id"] == "stranger"))
+
+
+@pytest.mark.django_db
+def test_duplicates_in_later_batches_are_found_without_remembering_the_file(tmp_path, two_members, monkeypatch):
+    monkeypatch.setattr(readers, "ARROW_BATCH_ROWS", 3)
+    base = {"source": "portal", "member_id": "M-2", "kind": "login", "occurred_at": WHEN, "value": None}
+    rows = [{**base, "attributes": None, "external_id": f"e{n}"} for n in range(7)]
+    rows.append({**rows[1]})  # row 8 repeats row 2, two batches later
+    path = _parquet(tmp_path / "i.parquet", rows)
+
+    first = import_file("interactions", path)
+    assert (first.rows_created, first.rows_rejected) == (7, 1)
+    ((reject),) = rejects_of(first)
+    assert (reject["_line"], reject["external_id"], reject["_column"]) == ("8", "e1", "external_id")
+
+    # Importing the file again adds nothing; every row, the repeated one too, is already stored.
+    again = import_file("interactions", path)
+    assert (again.rows_created, again.rows_unchanged, again.rows_rejected) == (0, 8, 0)
+    assert Interaction.objects.count() == 7
+
+
+@pytest.mark.django_db
+def test_naive_times_are_read_in_the_organizations_zone(tmp_path, two_members, settings):
+    settings.TIME_ZONE = "America/Chicago"
+    base = {"external_id": "n1", "source": "events", "member_id": "M-1", "kind": "event_attended"}
+    table = pa.table({**{k: [v] for k, v in base.items()}, "occurred_at": pa.array([datetime(2024, 7, 1, 9)])})
+    path = tmp_path / "naive.parquet"
+    pq.write_table(table, path)
+    assert import_file("interactions", path).rows_created == 1
+    assert Interaction.objects.get().occurred_at == datetime(2024, 7, 1, 14, tzinfo=UTC)
