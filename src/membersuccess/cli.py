@@ -137,17 +137,23 @@ def import_(
     kind: Annotated[str, typer.Argument(help="members, memberships, interactions, tickets, surveys or outcomes")],
     file: Annotated[Path, typer.Argument(help="CSV, XLSX, Parquet or JSON lines file with a header row")],
     rejects: Annotated[Path | None, typer.Option(help="Where invalid rows go (default: FILE.rejects.csv)")] = None,
+    mapping: Annotated[
+        str | None, typer.Option(help="A saved column mapping for this KIND (see the Imports page) to read the header")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Import a file; invalid rows go to the rejects file with line, column and reason."""
     _start(data_dir)
     from membersuccess.ingest.errors import ImportFileError
-    from membersuccess.ingest.services import run_import
+    from membersuccess.ingest.mappings import MappingError, import_with_mapping, saved_mapping
 
     try:
+        column_mapping = saved_mapping(kind=kind, name=mapping) if mapping is not None else None
         with _progress(f"Importing {kind} from {file.name}") as progress:
-            result = run_import(kind=kind, path=file, rejects_path=rejects, progress=progress)
-    except ImportFileError as exc:
+            result = import_with_mapping(
+                kind=kind, path=file, mapping=column_mapping, rejects_path=rejects, progress=progress
+            )
+    except (ImportFileError, MappingError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from exc
     table = Table(title=f"{kind} from {file}", show_header=False)

@@ -1,4 +1,5 @@
-"""The record of every import: who, when, which file, what came in and what was rejected."""
+"""The record of every import: who, when, which file, what came in and what was rejected;
+and the column mappings an organization saves so its own export headers import as they are."""
 
 from __future__ import annotations
 
@@ -28,9 +29,52 @@ class ImportRun(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The name the file had on the uploader's computer; `file_name` is where it was stored.
+    original_name = models.CharField(max_length=255, blank=True)
+    # The saved column mapping the import used, by name as it was then.
+    mapping_name = models.CharField(max_length=100, blank=True)
+    # What the importer had to say about the file as a whole (unknown columns, encodings...).
+    notes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.file_name} ({self.status})"
+        return f"{self.kind} {self.display_name} ({self.status})"
+
+    @property
+    def display_name(self) -> str:
+        """The file as the person who imported it knows it."""
+        return self.original_name or self.file_name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+class ColumnMapping(models.Model):
+    """An organization's own column labels for one KIND, e.g. "Constituent Code" -> external_id."""
+
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20)
+    # {their column label: our column name}
+    mapping = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "name"],
+                name="ingest_columnmapping_unique_kind_name",
+                violation_error_message="A mapping with this name already exists for this kind of file.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+    def clean(self) -> None:
+        from membersuccess.ingest.mappings import check_mapping
+
+        check_mapping(kind=self.kind, name=self.name, mapping=self.mapping)
