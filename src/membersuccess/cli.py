@@ -258,3 +258,51 @@ def token_revoke(
         raise SetupError(f"There is no token with id {token_id}.")
     api_token_revoke(token)
     out.print(f"Token {token.name!r} revoked.")
+
+
+bench_app = typer.Typer(
+    help="Performance benchmarks; figures are recorded in docs/benchmarks.md.", no_args_is_help=True
+)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("ingest")
+def bench_ingest(
+    members: Annotated[int, typer.Option(min=1, help="Members the interactions belong to.")] = 10_000,
+    events: Annotated[int, typer.Option(min=1, help="Interactions per file (Parquet, then CSV).")] = 200_000,
+    api_events: Annotated[int, typer.Option(min=1, help="Interactions posted to the REST API.")] = 50_000,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the bench interactions afterwards.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Interactions per second from Parquet, from CSV and through POST /api/v1/interactions/batch.
+
+    Uses the configured database (DATABASE_URL, or --data-dir); without either it measures a fresh
+    embedded database in a temporary directory, so a real data directory is never touched."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="msm-bench-") as scratch:
+        if data_dir is None and not os.environ.get("DATABASE_URL"):
+            data_dir = Path(scratch) / "data"
+        from membersuccess.config.bootstrap import configure, ensure_secret_key, migrate
+
+        configure(data_dir=data_dir)
+        ensure_secret_key()
+        migrate()
+        from membersuccess.ingest.bench import run_ingest_bench
+
+        def step(message: str) -> None:
+            err.print(f"[dim]… {message}[/dim]", highlight=False)
+
+        figures = run_ingest_bench(
+            members=members, events=events, api_events=api_events, work_dir=Path(scratch), keep=keep, step=step
+        )
+    if as_json:
+        print(figures.as_json())
+        return
+    table = Table(title=f"Ingest into {figures.database}", show_header=False)
+    table.add_row("Parquet", f"{figures.parquet_rows_per_s:,.0f} rows/s")
+    table.add_row("CSV", f"{figures.csv_rows_per_s:,.0f} rows/s")
+    table.add_row("REST batches", f"{figures.api_events_per_s:,.0f} events/s")
+    table.add_row("Peak memory", f"{figures.peak_rss_mb:,.0f} MB")
+    out.print(table)
