@@ -22,7 +22,11 @@ class NavItem:
 
 
 # Which named pages belong to which navigation section.
-_SECTIONS = {"home": {"home"}, "members": {"members", "member"}}
+_SECTIONS = {
+    "home": {"home"},
+    "members": {"members", "member"},
+    "portfolio": {"dashboard"},
+}
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -34,6 +38,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     url_name = match.url_name if match else None
     items = [
         NavItem("Home", reverse("home"), url_name in _SECTIONS["home"]),
+        NavItem("Portfolio", reverse("dashboard"), url_name in _SECTIONS["portfolio"]),
         NavItem("Members", reverse("members"), url_name in _SECTIONS["members"]),
     ]
     if may_use_admin(user):

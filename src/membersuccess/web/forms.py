@@ -6,6 +6,8 @@ from django import forms
 
 from membersuccess.members.models import Member, Segment
 from membersuccess.members.selectors import MAX_QUERY_LENGTH, SORT_CHOICES
+from membersuccess.scoring.models import VectorSnapshot
+from membersuccess.scoring.selectors import FLAGS
 
 SORT_VALUES = [*SORT_CHOICES, *(f"-{key}" for key in SORT_CHOICES)]
 DEFAULT_SORT = "name"
@@ -30,6 +32,14 @@ class MemberFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "All statuses"), *Member.Status.choices]
     )
+    vector_status = forms.ChoiceField(
+        label="Success status", required=False, choices=[("", "Any success status"), *VectorSnapshot.Status.choices]
+    )
+    flag = forms.ChoiceField(
+        label="Flag", required=False, choices=[("", "Any flag"), *((f.code, f.label) for f in FLAGS)]
+    )
+    # Set by the portfolio's "what changed" links: the status a week earlier.
+    was = forms.ChoiceField(required=False, choices=[("", ""), *VectorSnapshot.Status.choices])
     sort = forms.ChoiceField(
         label="Sort by", required=False, choices=[(value, value) for value in SORT_VALUES]
     )
@@ -45,3 +55,9 @@ class MemberFilterForm(forms.Form):
             "status": data.get("status") or "",
             "sort": data.get("sort") or DEFAULT_SORT,
         }
+
+    def vector_criteria(self) -> dict[str, str]:
+        """The Success Vector status, flag and earlier status asked for, empty when not given."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {"status": data.get("vector_status") or "", "flag": data.get("flag") or "", "was": data.get("was") or ""}

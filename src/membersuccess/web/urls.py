@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from membersuccess.web import views
+from membersuccess.web import portfolio_views, views
 
 urlpatterns = [
     path("login/", views.MemberSuccessLoginView.as_view(), name="login"),
@@ -14,4 +14,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("members/", views.members, name="members"),
     path("members/<int:pk>/", views.member, name="member"),
+    path("portfolio/", portfolio_views.dashboard, name="dashboard"),
 ]

@@ -23,6 +23,13 @@ from membersuccess.members.selectors import (
     members_for_list,
     terms_ending_soon,
 )
+from membersuccess.scoring.selectors import (
+    comparison_run,
+    filter_members_by_vector,
+    latest_run,
+    member_vector,
+    with_vector,
+)
 from membersuccess.web.forms import MemberFilterForm
 
 RENEWAL_WINDOW_DAYS = 90
@@ -77,17 +84,27 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def members(request: HttpRequest) -> HttpResponse:
-    """The members list: search, filter by segment and status, sort, page."""
+    """The members list: search, filter by segment, status, success status and flag, sort, page."""
     form = MemberFilterForm(request.GET)
     criteria = form.criteria()
+    vector_criteria = form.vector_criteria()
+    run = latest_run()
+    previous = comparison_run(run=run) if run is not None and vector_criteria["was"] else None
     queryset = members_for_list(user=request.user, **criteria)
+    queryset = filter_members_by_vector(queryset, run=run, previous=previous, **vector_criteria)
+    queryset = with_vector(queryset, run=run)
+    vector_filtered = any(vector_criteria.values())
     page = Paginator(queryset, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "sort": criteria["sort"],
         "sort_headers": sort_headers(criteria["sort"]),
-        "is_filtered": bool(criteria["query"] or criteria["segment"] or criteria["status"]),
+        "is_filtered": bool(criteria["query"] or criteria["segment"] or criteria["status"] or vector_filtered),
+        "vector_run": run,
+        "vector_filtered": vector_filtered,
+        "was": vector_criteria["was"],
+        "was_run": previous,
     }
     return render(request, "web/members/list.html", context)
 
@@ -99,7 +116,8 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
     except Member.DoesNotExist:
         # Members outside the user's portfolio get the same answer as members that do not exist.
         raise Http404("No member with this ID is visible to you.") from None
-    return render(request, "web/members/detail.html", {"m": view, "member": view.member})
+    context = {"m": view, "member": view.member, "vector": member_vector(member=view.member)}
+    return render(request, "web/members/detail.html", context)
 
 
 @never_cache
