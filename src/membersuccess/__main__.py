@@ -1,0 +1,5 @@
+"""`python -m membersuccess` runs the `msm` command."""
+
+from membersuccess.cli import main
+
+main()
