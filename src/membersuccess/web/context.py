@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from membersuccess.accounts.roles import may_use_admin, role_label
+from membersuccess.web.imports import may_import
 
 PRODUCT_NAME = "Member Success"
 
@@ -41,6 +42,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         NavItem("Portfolio", reverse("dashboard"), url_name in _SECTIONS["portfolio"]),
         NavItem("Members", reverse("members"), url_name in _SECTIONS["members"]),
     ]
+    if may_import(user):
+        items.append(NavItem("Imports", reverse("imports"), bool(url_name and url_name.startswith("import"))))
     if may_use_admin(user):
         items.append(NavItem("Admin", reverse("admin:index"), False))
     return {"product_name": PRODUCT_NAME, "nav_items": items, "user_role": role_label(user)}

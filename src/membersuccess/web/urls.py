@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from membersuccess.web import portfolio_views, views
+from membersuccess.web import imports, portfolio_views, views
 
 urlpatterns = [
     path("login/", views.MemberSuccessLoginView.as_view(), name="login"),
@@ -15,4 +15,12 @@ urlpatterns = [
     path("members/", views.members, name="members"),
     path("members/<int:pk>/", views.member, name="member"),
     path("portfolio/", portfolio_views.dashboard, name="dashboard"),
+    path("imports/", imports.imports, name="imports"),
+    path("imports/history/", imports.import_history, name="import_history"),
+    path("imports/<int:pk>/", imports.import_run, name="import_run"),
+    path("imports/<int:pk>/rejects.csv", imports.import_rejects, name="import_rejects"),
+    path("imports/mappings/", imports.mappings, name="import_mappings"),
+    path("imports/mappings/new/", imports.mapping_new, name="import_mapping_new"),
+    path("imports/mappings/<int:pk>/", imports.mapping_edit, name="import_mapping_edit"),
+    path("imports/mappings/<int:pk>/delete/", imports.mapping_delete, name="import_mapping_delete"),
 ]
