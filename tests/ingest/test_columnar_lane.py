@@ -1,8 +1,9 @@
-"""Parquet interactions take a column-checked fast lane; it must keep and refuse exactly what the
+"""Parquet and CSV interactions take a column-checked fast lane; it must keep and refuse exactly what the
 row-by-row path keeps and refuses, with the same reasons, and find duplicates across batches."""
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -79,6 +80,19 @@ def _jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
     return path
 
 
+def _csv(path: Path, rows: list[dict[str, Any]]) -> Path:
+    def cell(value: Any) -> str:
+        if value is None or (isinstance(value, float) and value != value):
+            return ""
+        return value.isoformat() if isinstance(value, datetime) else str(value)
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({k: cell(v) for k, v in row.items()} for row in rows)
+    return path
+
+
 def _stored() -> set[tuple[Any, ...]]:
     return {
         (i.source, i.external_id, i.member.external_id, i.kind, i.occurred_at, i.value, json.dumps(i.attributes))
@@ -91,13 +105,15 @@ def _reasons(result: Any) -> set[tuple[str, str, str]]:
 
 
 @pytest.mark.django_db
-def test_fast_lane_keeps_and_refuses_exactly_what_the_row_path_does(tmp_path, two_members):
+@pytest.mark.parametrize("form", ["parquet", "csv"])
+def test_fast_lane_keeps_and_refuses_exactly_what_the_row_path_does(tmp_path, two_members, form):
     rows = _rows()
     by_rows = import_file("interactions", _jsonl(tmp_path / "i.jsonl", rows))
     expected_rows, expected_rejects = _stored(), _reasons(by_rows)
     Interaction.objects.all().delete()
 
-    by_columns = import_file("interactions", _parquet(tmp_path / "i.parquet", rows))
+    write = _parquet if form == "parquet" else _csv
+    by_columns = import_file("interactions", write(tmp_path / f"i.{form}", rows))
 
     assert _stored() == expected_rows
     assert _reasons(by_columns) == expected_rejects
@@ -112,11 +128,34 @@ def test_fast_lane_keeps_and_refuses_exactly_what_the_row_path_does(tmp_path, tw
 
 
 @pytest.mark.django_db
-def test_rejected_rows_keep_their_row_numbers(tmp_path, two_members):
-    result = import_file("interactions", _parquet(tmp_path / "i.parquet", _rows()))
-    lines = {r["external_id"]: r["_line"] for r in rejects_of(result)}
-    assert lines["negative"] == str(1 + CASES.index({"external_id": "negative", "value": -1.0}))
-    assert lines["stranger"] == str(1 + next(i for i, c in enumerate(CASES) if c["external_id"] == "stranger"))
+@pytest.mark.parametrize("form", ["parquet", "csv"])
+def test_rejected_rows_keep_their_row_numbers(tmp_path, two_members, form):
+    write = _parquet if form == "parquet" else _csv
+    result = import_file("interactions", write(tmp_path / f"i.{form}", _rows()))
+    lines = {r["external_id"].strip(): int(r["_line"]) for r in rejects_of(result)}
+    header_lines = 0 if form == "parquet" else 1  # Parquet counts rows, CSV counts lines
+    assert lines["negative"] == header_lines + 1 + CASES.index({"external_id": "negative", "value": -1.0})
+    assert lines["stranger"] == header_lines + 1 + [c["external_id"] for c in CASES].index("stranger")
+
+
+@pytest.mark.django_db
+def test_csv_lines_count_the_line_breaks_inside_quoted_cells(tmp_path, two_members):
+    path = tmp_path / "i.csv"
+    path.write_text(
+        "external_id,source,member_id,kind,occurred_at,value\n"
+        'a,events,M-1,event_attended,2024-03-05T10:00:00Z,1\n'
+        '"b\nb",events,M-1,event_attended,2024-03-05T10:00:00Z,1\n'
+        "\n"
+        "c,events,M-1,event_attended,2024-03-05T10:00:00Z,-4\n"
+        "d,events,M-1,event_attended\n"
+    )
+    result = import_file("interactions", path)
+    assert {(r["_line"], r["_column"]) for r in rejects_of(result)} == {
+        ("3", "external_id"),
+        ("6", "value"),
+        ("7", ""),
+    }
+    assert result.rows_created == 1
 
 
 @pytest.mark.django_db

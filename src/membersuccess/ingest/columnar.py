@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -38,29 +39,31 @@ def split_interactions(
     batch: pa.RecordBatch,
     *,
     header: HeaderMap,
-    first_number: int,
+    numbers: list[int],
     limits: dict[str, int],
     zone: str,
     latest: datetime,
     timestamp_suffix: str,
 ) -> Lanes:
-    """Check a Parquet batch column by column; see the module docstring for the contract.
+    """Check a batch column by column; see the module docstring for the contract.
 
-    `limits` gives the longest allowed text per identifier column; `zone` reads timestamps that
-    have none; `latest` (aware) is the latest acceptable time; `timestamp_suffix` is appended to
-    the UTC text of each timestamp ("" for SQLite, which stores naive UTC; "+00:00" otherwise)."""
+    `numbers` are the file lines (or rows) of the batch's rows; `limits` gives the longest allowed
+    text per identifier column; `zone` reads timestamps that have none; `latest` (aware) is the
+    latest acceptable time; `timestamp_suffix` is appended to the UTC text of each timestamp
+    ("" for SQLite, which stores naive UTC; "+00:00" otherwise)."""
     columns = {column.name: batch.column(label) for label, column in header.by_label.items()}
     ok = pa.array([True] * batch.num_rows, pa.bool_())
-    if header.extras:
-        # Extra columns end up in attributes exactly as the row path keeps them.
-        for label in header.extras:
-            ok = pc.and_(ok, pc.is_null(batch.column(label)))
+    for label in header.extras:
+        # Rows with something in an extra column keep it in attributes, the row path's way.
+        ok = pc.and_(ok, _blank(batch.column(label)))
     texts: dict[str, pa.Array] = {}
     for name, longest in limits.items():
         values, checked = _identifier(columns[name], longest)
         texts[name] = values
         ok = pc.and_(ok, checked)
-    occurred, checked = _timestamp(columns["occurred_at"], zone=zone, latest=latest, suffix=timestamp_suffix)
+    occurred, checked = _timestamp(
+        _text_times(columns["occurred_at"], zone), zone=zone, latest=latest, suffix=timestamp_suffix
+    )
     ok = pc.and_(ok, checked)
     value, checked = _value(columns.get("value"), batch.num_rows)
     ok = pc.and_(ok, checked)
@@ -68,8 +71,7 @@ def split_interactions(
     if attributes is not None:
         if pa.types.is_string(attributes.type) or pa.types.is_large_string(attributes.type):
             # JSON text is read below, one present cell at a time; a blank cell means none.
-            blank = pc.or_(pc.is_null(attributes), pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(attributes)), 0))
-            ok = pc.and_(ok, pc.or_(pc.fill_null(blank, True), _looks_like_object(attributes)))
+            ok = pc.and_(ok, pc.or_(_blank(attributes), _looks_like_object(attributes)))
         else:
             ok = pc.and_(ok, pc.is_null(attributes))
     ok = pc.fill_null(ok, False)
@@ -79,26 +81,32 @@ def split_interactions(
     if len(accepted) < batch.num_rows:
         rejected = pc.indices_nonzero(pc.invert(ok))
         for index, cells in zip(rejected.to_pylist(), batch.take(rejected).to_pylist(), strict=True):
-            lanes.slow.append(RawRow(first_number + index, cells))
+            lanes.slow.append(RawRow(numbers[index], cells))
     if not accepted:
         return lanes
     take = pa.array(accepted, pa.int64())
-    documents = pc.take(attributes, take).to_pylist() if attributes is not None else [None] * len(accepted)
-    rows = zip(
+    stored: list[str | None]
+    if attributes is None:
+        stored = [EMPTY_ATTRIBUTES] * len(accepted)
+    else:
+        stored = [_attributes(document) for document in pc.take(attributes, take).to_pylist()]
+    ready = zip(
         *(pc.take(texts[name], take).to_pylist() for name in ("source", "external_id", "member_id", "kind")),
         pc.take(occurred, take).to_pylist(),
         pc.take(value, take).to_pylist(),
-        documents,
-        accepted,
+        stored,
         strict=True,
     )
-    for source, external_id, member, kind, when, amount, document, index in rows:
-        stored = _attributes(document)
-        if stored is None:
-            lanes.slow.append(RawRow(first_number + index, batch.slice(index, 1).to_pylist()[0]))
-            continue
-        lanes.ready.append((source, external_id, member, kind, when, amount, stored))
-        lanes.ready_numbers.append(first_number + index)
+    if None not in stored:
+        lanes.ready = list(ready)
+        lanes.ready_numbers = [numbers[index] for index in accepted]
+        return lanes
+    for row, index in zip(ready, accepted, strict=True):
+        if row[-1] is None:  # attributes the row parser must judge
+            lanes.slow.append(RawRow(numbers[index], batch.slice(index, 1).to_pylist()[0]))
+        else:
+            lanes.ready.append(row)
+            lanes.ready_numbers.append(numbers[index])
     return lanes
 
 
@@ -143,11 +151,45 @@ def _timestamp(column: pa.Array, *, zone: str, latest: datetime, suffix: str) ->
 def _value(column: pa.Array | None, rows: int) -> tuple[pa.Array, pa.Array]:
     if column is None:
         return pa.nulls(rows, pa.float64()), pa.array([True] * rows, pa.bool_())
+    if _is_text(column):
+        # Plain decimals only ("2", "0.5"); "1,234", " 2 " or "-1" are for the row parser to judge.
+        plain = pc.fill_null(pc.match_substring_regex(column, r"^[0-9]{1,15}(\.[0-9]{1,15})?$"), False)
+        blank = pc.equal(pc.utf8_length(column), 0)
+        numbers = pc.cast(pc.if_else(plain, column, pa.scalar(None, pa.string())), pa.float64())
+        return numbers, pc.fill_null(pc.or_(plain, blank), True)
     if not (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
         return column, pc.is_null(column)  # text amounts are left to the row parser
     numbers = pc.cast(column, pa.float64())
     finite = pc.and_(pc.is_finite(numbers), pc.greater_equal(numbers, 0))
     return numbers, pc.or_(pc.is_null(numbers), pc.fill_null(finite, False))
+
+
+def _is_text(column: pa.Array) -> bool:
+    return bool(pa.types.is_string(column.type) or pa.types.is_large_string(column.type))
+
+
+def _blank(column: pa.Array) -> pa.Array:
+    """Null, or text that is empty or all spaces (an empty CSV cell)."""
+    if not _is_text(column):
+        return pc.is_null(column)
+    return pc.fill_null(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0), True)
+
+
+def _text_times(column: pa.Array, zone: str) -> pa.Array:
+    """ISO 8601 text (CSV) as timestamps, read the way the row parser reads them; anything it
+    would not read plainly (spaces around it, another format) becomes null for the row parser."""
+    if not _is_text(column):
+        return column
+    local = ZoneInfo(zone)
+    values: list[datetime | None] = []
+    for text in column.to_pylist():
+        try:
+            value = datetime.fromisoformat(text)
+        except (TypeError, ValueError):
+            values.append(None)
+            continue
+        values.append(value if value.tzinfo is not None else value.replace(tzinfo=local))
+    return pa.array(values, pa.timestamp("us", tz="UTC"))
 
 
 def _looks_like_object(column: pa.Array) -> pa.Array:

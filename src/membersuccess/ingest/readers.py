@@ -44,9 +44,18 @@ class OpenedFile:
     batches: Iterator[list[RawRow]]
     line_label: str  # "line" for text files, "row" for spreadsheets and Parquet
     notes: list[str]
-    # Parquet only: the same rows as Arrow record batches, for kinds that check whole columns.
+    # Parquet and CSV: the same rows as Arrow columns, for kinds that check whole columns.
     # Read either these or `batches`, not both.
-    arrow_batches: Iterator[Any] | None = None
+    column_batches: Iterator[ColumnBatch] | None = None
+
+
+@dataclass
+class ColumnBatch:
+    """Rows as Arrow columns (in header order), the file line or row of each, and the malformed rows."""
+
+    table: Any  # pyarrow.RecordBatch; CSV cells are text, Parquet cells keep their types
+    numbers: list[int]
+    malformed: list[RawRow]
 
 
 def file_format(path: Path) -> str:
@@ -122,17 +131,17 @@ def _open_csv(path: Path) -> OpenedFile:
     if delimiter != ",":
         notes.append(f"columns are separated by {'tab' if delimiter == chr(9) else repr(delimiter)}")
 
-    def batches() -> Iterator[list[RawRow]]:
-        batch: list[RawRow] = []
+    def records() -> Iterator[tuple[int, list[str], str | None]]:
+        """Each non-blank record: the line it starts on, its cells, and what is wrong with it if anything."""
         width = len(header)
         previous_end = reader.line_num
         while True:
             try:
                 cells = next(reader)
             except StopIteration:
-                break
+                return
             except csv.Error as exc:
-                batch.append(RawRow(previous_end + 1, {}, f"cannot be read as CSV ({exc})"))
+                yield previous_end + 1, [], f"cannot be read as CSV ({exc})"
                 previous_end = reader.line_num
                 continue
             line = previous_end + 1
@@ -140,20 +149,50 @@ def _open_csv(path: Path) -> OpenedFile:
             if not cells or (len(cells) == 1 and cells[0].strip() == ""):
                 continue  # blank line
             if len(cells) != width:
-                problem = (
-                    f"has {len(cells)} cells but the header has {width}"
-                    + (" (a truncated or unterminated line?)" if len(cells) < width else "")
+                problem = f"has {len(cells)} cells but the header has {width}" + (
+                    " (a truncated or unterminated line?)" if len(cells) < width else ""
                 )
-                batch.append(RawRow(line, dict(zip(header, cells, strict=False)), problem))
+                yield line, cells, problem
             else:
-                batch.append(RawRow(line, dict(zip(header, cells, strict=True))))
+                yield line, cells, None
+
+    def batches() -> Iterator[list[RawRow]]:
+        batch: list[RawRow] = []
+        for line, cells, problem in records():
+            batch.append(RawRow(line, dict(zip(header, cells, strict=problem is None)), problem))
             if len(batch) >= BATCH_ROWS:
                 yield batch
                 batch = []
         if batch:
             yield batch
 
-    return OpenedFile(header, batches(), "line", notes)
+    def column_batches() -> Iterator[ColumnBatch]:
+        import pyarrow as pa
+
+        lines: list[int] = []
+        rows: list[list[str]] = []
+        malformed: list[RawRow] = []
+
+        def shaped() -> ColumnBatch:
+            columns = list(zip(*rows, strict=True)) if rows else [()] * len(header)
+            table = pa.RecordBatch.from_arrays([pa.array(column, pa.string()) for column in columns], names=header)
+            return ColumnBatch(table, lines, malformed)
+
+        for line, cells, problem in records():
+            if problem is None:
+                lines.append(line)
+                rows.append(cells)
+            else:
+                malformed.append(RawRow(line, dict(zip(header, cells, strict=False)), problem))
+            if len(lines) + len(malformed) >= ARROW_BATCH_ROWS:
+                yield shaped()
+                lines, rows, malformed = [], [], []
+        if lines or malformed:
+            yield shaped()
+
+    # Columns are found by their label, so a header that repeats one is read row by row.
+    unique = len(set(header)) == len(header)
+    return OpenedFile(header, batches(), "line", notes, column_batches=column_batches() if unique else None)
 
 
 def _open_jsonl(path: Path) -> OpenedFile:
@@ -214,7 +253,13 @@ def _open_parquet(path: Path) -> OpenedFile:
                 rows.append(RawRow(row_number, cells))
             yield rows
 
-    return OpenedFile(header, batches(), "row", [], arrow_batches=parquet.iter_batches(batch_size=ARROW_BATCH_ROWS))
+    def column_batches() -> Iterator[ColumnBatch]:
+        first = 1
+        for record_batch in parquet.iter_batches(batch_size=ARROW_BATCH_ROWS):
+            yield ColumnBatch(record_batch, list(range(first, first + record_batch.num_rows)), [])
+            first += record_batch.num_rows
+
+    return OpenedFile(header, batches(), "row", [], column_batches=column_batches())
 
 
 def _open_xlsx(path: Path, looks_like_header: Callable[[list[str]], bool]) -> OpenedFile:

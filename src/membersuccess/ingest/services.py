@@ -19,7 +19,7 @@ from membersuccess.ingest.columnar import split_interactions
 from membersuccess.ingest.errors import CellError, ImportFileError
 from membersuccess.ingest.kinds import EVENT_LATEST, ID_LENGTH, KIND_LENGTH, KINDS, SOURCE_LENGTH
 from membersuccess.ingest.models import ImportRun
-from membersuccess.ingest.readers import RawRow, open_rows
+from membersuccess.ingest.readers import ColumnBatch, RawRow, open_rows
 from membersuccess.ingest.spec import (
     BatchOutcome,
     HeaderMap,
@@ -94,13 +94,16 @@ def run_import(
         rejects.header = [*opened.header, "_line", "_column", "_reason"]
         context = WriteContext(stored_before=latest_interaction_id() if spec.append_only else 0)
         seen: set[tuple[Any, ...]] = set()
-        if opened.arrow_batches is not None and spec.name == "interactions":
-            number = 1
-            for record_batch in opened.arrow_batches:
+        if opened.column_batches is not None and spec.name == "interactions":
+            for column_batch in opened.column_batches:
                 _import_interactions_columnar(
-                    record_batch, first_number=number, header=header, context=context, rejects=rejects, result=result
+                    column_batch,
+                    header=header,
+                    context=context,
+                    rejects=rejects,
+                    result=result,
+                    line_label=opened.line_label,
                 )
-                number += record_batch.num_rows
                 if progress is not None:
                     progress(result.rows_read)
         else:
@@ -162,28 +165,29 @@ def import_batch(
 
 
 def _import_interactions_columnar(
-    batch: Any,
+    batch: ColumnBatch,
     *,
-    first_number: int,
     header: HeaderMap,
     context: WriteContext,
     rejects: RejectSink,
     result: ImportResult,
+    line_label: str,
 ) -> None:
-    """Store the rows of a Parquet batch that pass the column checks; the rest go row by row."""
+    """Store the rows of a batch that pass the column checks; the rest go row by row."""
     lanes = split_interactions(
-        batch,
+        batch.table,
         header=header,
-        first_number=first_number,
+        numbers=batch.numbers,
         limits={"external_id": ID_LENGTH, "source": SOURCE_LENGTH, "member_id": ID_LENGTH, "kind": KIND_LENGTH},
         zone=settings.TIME_ZONE,
         latest=EVENT_LATEST(),
         timestamp_suffix="" if connection.vendor == "sqlite" else "+00:00",
     )
     result.rows_read += len(lanes.ready)
+    position_of = {number: position for position, number in enumerate(batch.numbers)}
 
     def cells_of(number: int) -> dict[str, Any]:
-        cells: dict[str, Any] = batch.slice(number - first_number, 1).to_pylist()[0]
+        cells: dict[str, Any] = batch.table.slice(position_of[number], 1).to_pylist()[0]
         return cells
 
     external_id = _label_of(header, "external_id")
@@ -209,15 +213,16 @@ def _import_interactions_columnar(
     result.rows_unchanged += stored.unchanged
     for position in stored.duplicates:
         rejects.write(cells_of(numbers[position]), numbers[position], external_id, duplicate_in_file(rows[position][1]))
-    if lanes.slow:
+    slow = sorted([*lanes.slow, *batch.malformed], key=lambda row: row.line)
+    if slow:
         import_batch(
-            lanes.slow,
+            slow,
             spec=KINDS["interactions"],
             header=header,
             seen=seen,
             rejects=rejects,
             result=result,
-            line_label="row",
+            line_label=line_label,
             context=context,
         )
     result.rows_rejected = rejects.count
