@@ -27,6 +27,7 @@ _SECTIONS = {
     "home": {"home"},
     "members": {"members", "member"},
     "portfolio": {"dashboard"},
+    "signals": {"signals", "signals_edit", "signals_import", "signals_version"},
 }
 
 
@@ -41,6 +42,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         NavItem("Home", reverse("home"), url_name in _SECTIONS["home"]),
         NavItem("Portfolio", reverse("dashboard"), url_name in _SECTIONS["portfolio"]),
         NavItem("Members", reverse("members"), url_name in _SECTIONS["members"]),
+        NavItem("Signals", reverse("signals"), url_name in _SECTIONS["signals"]),
     ]
     if may_import(user):
         items.append(NavItem("Imports", reverse("imports"), bool(url_name and url_name.startswith("import"))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from membersuccess.web import imports, portfolio_views, views
+from membersuccess.web import imports, portfolio_views, signal_views, views
 
 urlpatterns = [
     path("login/", views.MemberSuccessLoginView.as_view(), name="login"),
@@ -15,6 +15,12 @@ urlpatterns = [
     path("members/", views.members, name="members"),
     path("members/<int:pk>/", views.member, name="member"),
     path("portfolio/", portfolio_views.dashboard, name="dashboard"),
+    path("signals/", signal_views.signals, name="signals"),
+    path("signals/edit/", signal_views.signals_edit, name="signals_edit"),
+    path("signals/import/", signal_views.signals_import, name="signals_import"),
+    path("signals/versions/<int:version>/", signal_views.signals_version, name="signals_version"),
+    path("signals/versions/<int:version>/export/", signal_views.signals_export, name="signals_export"),
+    path("signals/versions/<int:version>/restore/", signal_views.signals_restore, name="signals_restore"),
     path("imports/", imports.imports, name="imports"),
     path("imports/history/", imports.import_history, name="import_history"),
     path("imports/<int:pk>/", imports.import_run, name="import_run"),
