@@ -55,7 +55,7 @@ def test_the_same_label_for_two_columns_is_refused():
              ("Member Since Date", "joined_on")]
     [problem] = mapping_problems(kind="members", pairs=pairs)
     assert problem.column == "email"
-    assert "The label 'Display Name' is already given for name; one label can feed only one column." == problem.message
+    assert problem.message == "The label 'Display Name' is already given for name; one label can feed only one column."
 
 
 def test_labels_that_differ_only_in_case_spaces_or_underscores_are_the_same_label():
@@ -103,7 +103,9 @@ def test_saving_keeps_their_labels_trimmed_and_leaves_blank_columns_out():
                 "email": ""},
     )
     assert saved.name == "Raiser's Edge"
-    assert saved.mapping == {"Constituent Code": "external_id", "Display Name": "name", "Member Since Date": "joined_on"}
+    assert saved.mapping == {
+        "Constituent Code": "external_id", "Display Name": "name", "Member Since Date": "joined_on",
+    }
 
 
 @pytest.mark.django_db
@@ -134,7 +136,8 @@ def test_saving_an_invalid_mapping_stores_nothing():
 
 def test_map_header_reads_their_labels_as_our_columns():
     saved = {label: column for column, label in RAISERS_EDGE.items()}
-    header = map_header(["Constituent Code", "Display Name", "Member Since Date", "Town"], KINDS["members"], saved=saved)
+    labels = ["Constituent Code", "Display Name", "Member Since Date", "Town"]
+    header = map_header(labels, KINDS["members"], saved=saved)
     assert {label: column.name for label, column in header.by_label.items()} == {
         "Constituent Code": "external_id", "Display Name": "name", "Member Since Date": "joined_on",
     }
@@ -174,6 +177,24 @@ def test_the_same_file_without_the_mapping_is_refused_naming_the_missing_columns
         import_with_mapping(kind="members", path=path)
     assert "missing required column(s) external_id, name, joined_on" in caught.value.reason
     assert not Member.objects.exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="run_import looks for the Excel header row with header_matcher(spec), which ignores the saved "
+    "mapping; it needs header_matcher(spec, saved=saved_mapping) in ingest/spec.py and services.py",
+)
+def test_an_excel_file_with_their_headers_imports_through_the_saved_mapping(raisers_edge, tmp_path: Path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Constituent Code", "Display Name", "Member Since Date"])
+    sheet.append(["RE-1", "Ada Okafor", "2023-02-14"])
+    path = tmp_path / "constituents.xlsx"
+    workbook.save(path)
+    result = import_with_mapping(kind="members", path=path, mapping=raisers_edge)
+    assert result.rows_created == 1
 
 
 @pytest.mark.django_db

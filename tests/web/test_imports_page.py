@@ -77,6 +77,16 @@ def test_an_upload_by_anyone_but_an_admin_is_refused_and_imports_nothing(role):
     assert not ImportRun.objects.exists()
 
 
+def test_the_refusal_is_a_page_in_the_products_layout(db):
+    client = Client()
+    client.force_login(make_staff_user(role=Role.EXECUTIVE))
+    response = client.get("/imports/")
+    assert response.status_code == 403
+    page = text(response)
+    assert "Your role does not give access to this page." in page
+    assert '<a class="skip-link" href="#content">Skip to content</a>' in page
+
+
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get("/imports/")
     assert response.status_code == 302
