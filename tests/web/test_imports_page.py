@@ -243,6 +243,12 @@ def test_no_file(admin_client):
     assert not ImportRun.objects.exists()
 
 
+def test_an_empty_form(admin_client):
+    page = form_errors(admin_client.post("/imports/", {}))
+    assert "Choose a file to import." in page
+    assert not ImportRun.objects.exists()
+
+
 def test_an_unknown_extension(admin_client, settings):
     page = form_errors(upload(admin_client, csv_file("external_id,name\n", name="members.pdf")))
     assert ".pdf files cannot be imported; use one of .csv, .jsonl, .ndjson, .parquet, .pq, .tsv, .txt, .xlsx." in page

@@ -94,6 +94,13 @@ def test_a_mapping_needs_a_name(admin_client):
     assert "Give the mapping a name, e.g. the system the export comes from." in text(response)
 
 
+def test_an_empty_post_is_refused_with_what_is_missing(admin_client):
+    page = text(admin_client.post("/imports/mappings/new/?kind=members", {}))
+    assert "Give the mapping a name" in page
+    assert "external_id is required" in page
+    assert not ColumnMapping.objects.exists()
+
+
 def test_a_name_already_used_for_the_kind_is_refused(admin_client):
     column_mapping_save(kind="members", name="AMS", labels=RAISERS_EDGE)
     response = admin_client.post("/imports/mappings/new/?kind=members", form_data("AMS", RAISERS_EDGE))

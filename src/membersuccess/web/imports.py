@@ -60,7 +60,7 @@ def import_access_required(view: Callable[P, R]) -> Callable[P, R]:
 @require_http_methods(["GET", "POST"])
 def imports(request: HttpRequest) -> HttpResponse:
     """Upload a file of one kind, optionally through a saved mapping; the recent runs below."""
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     failed_run: ImportRun | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -162,7 +162,7 @@ def mapping_new(request: HttpRequest) -> HttpResponse:
     if not kind_form.is_valid():
         return redirect("import_mappings")
     kind = kind_form.cleaned_data["kind"]
-    form = ColumnMappingForm(request.POST or None, kind=kind)
+    form = ColumnMappingForm(request.POST, kind=kind) if request.method == "POST" else ColumnMappingForm(kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             saved = column_mapping_save(
