@@ -149,3 +149,21 @@ def test_no_one_but_an_admin_may_change_or_delete_a_mapping(role):
     mapping.refresh_from_db()
     assert mapping.name == "AMS"
     assert ColumnMapping.objects.count() == 1
+
+
+def test_the_django_admin_checks_a_mapping_the_same_way(admin_client):
+    response = admin_client.post(
+        "/admin/ingest/columnmapping/add/",
+        {"name": "Raw", "kind": "members", "mapping": '{"Constituent Code": "constituent"}'},
+    )
+    assert response.status_code == 200
+    page = text(response)
+    assert "'constituent' (for the label 'Constituent Code') is not a column of members files" in page
+    assert not ColumnMapping.objects.exists()
+    response = admin_client.post(
+        "/admin/ingest/columnmapping/add/",
+        {"name": "Raw", "kind": "members",
+         "mapping": '{"Constituent Code": "external_id", "Display Name": "name", "Since": "joined_on"}'},
+    )
+    assert response.status_code == 302
+    assert ColumnMapping.objects.get().mapping["Since"] == "joined_on"
