@@ -306,3 +306,30 @@ def bench_ingest(
     table.add_row("REST batches", f"{figures.api_events_per_s:,.0f} events/s")
     table.add_row("Peak memory", f"{figures.peak_rss_mb:,.0f} MB")
     out.print(table)
+
+
+@app.command()
+def score(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Score as of YYYY-MM-DD (default: today).")] = None,
+    engine: Annotated[str, typer.Option(help="duckdb (in-process, default) or spark (local mode).")] = "duckdb",
+    wait: Annotated[float, typer.Option(help="Seconds to wait if another scoring run is in progress.")] = 0,
+    data_dir: DataDir = None,
+) -> None:
+    """Compute every active member's Success Vector, milestones and flags as of a date."""
+    from membersuccess.scoring.cli import parse_as_of, score_command
+
+    score_command(as_of=parse_as_of(as_of), engine=engine, wait=wait, data_dir=data_dir, out=out, err=err)
+
+
+@bench_app.command("score")
+def bench_score(
+    members: Annotated[int, typer.Option(min=1, help="Members in the synthetic association.")] = 100_000,
+    events: Annotated[int, typer.Option(min=1, help="Interactions in the synthetic association.")] = 5_000_000,
+    engine: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
+    work_dir: Annotated[Path | None, typer.Option(help="Where the generated Parquet is kept and reused.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+) -> None:
+    """Time features and scores on synthetic Parquet data against a hand-written DuckDB SQL baseline."""
+    from membersuccess.scoring.cli import bench_score_command
+
+    bench_score_command(members=members, events=events, engine=engine, work_dir=work_dir, as_json=as_json, out=out)

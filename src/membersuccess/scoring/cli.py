@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -42,7 +43,8 @@ def score_command(
                 progress=lambda message: bar.update(task, description=message),
             )
     except (ScoringError, EngineUnavailable, MilestoneRuleError) as error:
-        raise SetupError(str(error)) from error
+        err.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(2) from error
     snapshots = VectorSnapshot.objects.filter(run=run)
     by_status = Counter(snapshots.values_list("status", flat=True))
     by_flag: Counter[str] = Counter()

@@ -123,9 +123,9 @@ def _read_cursor() -> Iterator[tuple[Any, str]]:
         with connection.cursor() as cursor:
             yield cursor, "%s"
         return
-    if connection.vendor == "sqlite":
+    path = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and "mode=memory" not in path and path != ":memory:":
         # A separate read-only connection: Django's own takes the write lock up front (IMMEDIATE).
-        path = connection.settings_dict["NAME"]
         raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, isolation_level=None)
         try:
             raw.execute("BEGIN")  # deferred: a WAL read snapshot, no lock that blocks writers
@@ -135,7 +135,8 @@ def _read_cursor() -> Iterator[tuple[Any, str]]:
             raw.close()
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        if connection.vendor == "postgresql":
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield cursor, "%s"
 
 
