@@ -179,11 +179,6 @@ def test_the_same_file_without_the_mapping_is_refused_naming_the_missing_columns
     assert not Member.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="run_import looks for the Excel header row with header_matcher(spec), which ignores the saved "
-    "mapping; it needs header_matcher(spec, saved=saved_mapping) in ingest/spec.py and services.py",
-)
 def test_an_excel_file_with_their_headers_imports_through_the_saved_mapping(raisers_edge, tmp_path: Path):
     from openpyxl import Workbook
 

@@ -80,7 +80,7 @@ def run_import(
     result = ImportResult(kind=kind, path=path, run_id=run.pk)
     rejects = _RejectsFile(rejects_path or default_rejects_path(path))
     try:
-        opened = open_rows(path, looks_like_header=header_matcher(spec))
+        opened = open_rows(path, looks_like_header=header_matcher(spec, saved=saved_mapping))
         header = map_header(opened.header, spec, saved=saved_mapping)
         if header.missing:
             found = ", ".join(repr(h) for h in opened.header) or "none"

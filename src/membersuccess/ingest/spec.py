@@ -116,10 +116,11 @@ def map_header(header: Sequence[str], spec: KindSpec, *, saved: dict[str, str] |
     return HeaderMap(by_label, extras, missing)
 
 
-def header_matcher(spec: KindSpec) -> Callable[[list[str]], bool]:
-    """True for a row that carries every required column of the KIND (finds Excel headers)."""
+def header_matcher(spec: KindSpec, *, saved: dict[str, str] | None = None) -> Callable[[list[str]], bool]:
+    """True for a row that carries every required column of the KIND, by name, alias or the saved
+    mapping (finds the header row of an Excel sheet under a title)."""
 
     def looks_like_header(labels: list[str]) -> bool:
-        return not map_header(labels, spec).missing
+        return not map_header(labels, spec, saved=saved).missing
 
     return looks_like_header
