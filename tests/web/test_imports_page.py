@@ -154,6 +154,14 @@ def test_the_uploaders_file_name_never_becomes_part_of_the_path(admin_client, se
     assert not (Path(settings.DATA_DIR).parent / "evil.csv").exists()
 
 
+def test_a_very_long_file_name_is_shortened_but_keeps_its_extension(admin_client):
+    response = upload(admin_client, csv_file(GOOD_AND_BAD, name="m" * 400 + ".csv"))
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert len(run.original_name) == 255
+    assert run.original_name.endswith("mmm.csv")
+
+
 def test_each_upload_gets_a_directory_of_its_own(admin_client, settings):
     upload(admin_client, csv_file(GOOD_AND_BAD))
     upload(admin_client, csv_file(GOOD_AND_BAD))

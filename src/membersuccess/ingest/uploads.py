@@ -37,6 +37,7 @@ class UploadError(Exception):
 class UploadOutcome:
     run_id: int
     result: ImportResult
+    original_name: str
 
 
 def imports_dir() -> Path:
@@ -81,7 +82,7 @@ def import_upload(
     by: User | None = None,
 ) -> UploadOutcome:
     """Keep the uploaded file and import it; UploadError when the file as a whole is unusable."""
-    name = Path(original_name.replace("\\", "/")).name[:MAX_ORIGINAL_NAME] or "upload"
+    name = _display_name(original_name)
     path = store_upload(chunks=chunks, original_name=name)
     if path.stat().st_size == 0:
         path.unlink()
@@ -100,4 +101,13 @@ def import_upload(
         failed = ImportRun.objects.filter(kind=kind, file_name=str(path)).order_by("-pk").first()
         raise UploadError(f"{name}: {exc.reason}", run_id=failed.pk if failed else None) from exc
     assert result.run_id is not None
-    return UploadOutcome(run_id=result.run_id, result=result)
+    return UploadOutcome(run_id=result.run_id, result=result, original_name=name)
+
+
+def _display_name(original_name: str) -> str:
+    """The uploader's file name without any folders, shortened to fit but keeping its extension."""
+    name = Path(original_name.replace("\\", "/")).name or "upload"
+    if len(name) > MAX_ORIGINAL_NAME:
+        suffix = Path(name).suffix[:20]
+        name = name[: MAX_ORIGINAL_NAME - len(suffix)] + suffix
+    return name

@@ -79,7 +79,7 @@ def imports(request: HttpRequest) -> HttpResponse:
             result = outcome.result
             messages.success(
                 request,
-                f"Imported {upload.name}: {result.rows_read:,} rows read, {result.rows_created:,} created, "
+                f"Imported {outcome.original_name}: {result.rows_read:,} rows read, {result.rows_created:,} created, "
                 f"{result.rows_updated:,} updated, {result.rows_unchanged:,} unchanged, "
                 f"{result.rows_rejected:,} rejected.",
             )
@@ -88,7 +88,6 @@ def imports(request: HttpRequest) -> HttpResponse:
         "form": form,
         "failed_run": failed_run,
         "recent_runs": list(import_runs()[:5]),
-        "mappings": list(ColumnMapping.objects.order_by("kind", "name")),
     }
     return render(request, "web/imports/upload.html", context, status=400 if form.errors else 200)
 
