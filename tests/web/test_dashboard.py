@@ -147,3 +147,13 @@ def test_member_names_in_the_changes_are_escaped(manager_client):
 def test_the_dashboard_is_in_the_main_navigation(manager_client):
     html = manager_client.get("/portfolio/").content.decode()
     assert '<a href="/portfolio/" class="is-current" aria-current="page">Portfolio</a>' in html
+
+
+def test_leaving_too_early_for_on_track_counts_as_better_and_for_off_track_as_worse(manager_client):
+    before, now = make_run(as_of=date(2025, 5, 1)), make_run(as_of=date(2025, 5, 8))
+    for was, is_ in [(EARLY, ON), (EARLY, OFF)]:
+        member = make_member()
+        make_vector(run=before, member=member, status=was)
+        make_vector(run=now, member=member, status=is_)
+    changes = manager_client.get("/portfolio/").context["changes"]
+    assert {(t.before, t.after): t.got_worse for t in changes.transitions} == {(EARLY, ON): False, (EARLY, OFF): True}

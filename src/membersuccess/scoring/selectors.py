@@ -30,6 +30,17 @@ STATUS_ORDER = (
     VectorSnapshot.Status.TOO_EARLY,
 )
 _STATUS_RANK = {status.value: rank for rank, status in enumerate(STATUS_ORDER)}
+# How good a status is, for "got worse" and "got better": leaving "too early" for "on track" is progress.
+_STATUS_GOODNESS = {
+    VectorSnapshot.Status.OFF_TRACK.value: 0,
+    VectorSnapshot.Status.DRIFTING.value: 1,
+    VectorSnapshot.Status.TOO_EARLY.value: 2,
+    VectorSnapshot.Status.ON_TRACK.value: 3,
+}
+
+
+def _got_worse(before: str, after: str) -> bool:
+    return _STATUS_GOODNESS.get(after, -1) < _STATUS_GOODNESS.get(before, -1)
 
 
 @dataclass(frozen=True)
@@ -304,15 +315,7 @@ class StatusChange:
 
     @property
     def got_worse(self) -> bool:
-        return _STATUS_RANK.get(self.after, 99) < _STATUS_RANK.get(self.before, 99)
-
-    @property
-    def before_label(self) -> str:
-        return str(VectorSnapshot.Status(self.before).label) if self.before in _STATUS_RANK else self.before
-
-    @property
-    def after_label(self) -> str:
-        return str(VectorSnapshot.Status(self.after).label) if self.after in _STATUS_RANK else self.after
+        return _got_worse(self.before, self.after)
 
 
 @dataclass(frozen=True)
@@ -323,14 +326,6 @@ class Transition:
     after: str
     count: int
     got_worse: bool
-
-    @property
-    def before_label(self) -> str:
-        return str(VectorSnapshot.Status(self.before).label) if self.before in _STATUS_RANK else self.before
-
-    @property
-    def after_label(self) -> str:
-        return str(VectorSnapshot.Status(self.after).label) if self.after in _STATUS_RANK else self.after
 
 
 @dataclass(frozen=True)
@@ -359,7 +354,7 @@ def status_changes(*, user: AnyUser, run: ScoreRun, previous: ScoreRun, shown: i
         (before, after) for before, after in changed.order_by().values_list("before", "status")
     )
     transitions = [
-        Transition(before, after, count, _STATUS_RANK.get(after, 99) < _STATUS_RANK.get(before, 99))
+        Transition(before, after, count, _got_worse(before, after))
         for (before, after), count in pairs.items()
     ]
     transitions.sort(key=lambda t: (not t.got_worse, _STATUS_RANK.get(t.after, 99), -t.count))
