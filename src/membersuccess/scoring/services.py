@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ from membersuccess.scoring.tables import delete_snapshots, previous_vectors, rea
 
 PG_LOCK_KEY = 0x4D534D53434F5245  # "MSMSCORE": one advisory lock for all scoring runs
 LOCK_POLL_SECONDS = 0.5
+# Advisory locks are re-entrant within one database session, so runs in one process also queue here.
+_PROCESS_LOCK = threading.Lock()
 
 
 class ScoringError(Exception):
@@ -185,6 +188,21 @@ def _remove_dir(path: Path) -> None:
 def scoring_lock(*, wait_seconds: float = 0) -> Iterator[None]:
     """Hold the one scoring lock: a PostgreSQL advisory lock, or a file lock beside the SQLite database."""
     deadline = time.monotonic() + max(0.0, wait_seconds)
+    if wait_seconds > 0:
+        acquired = _PROCESS_LOCK.acquire(timeout=wait_seconds)
+    else:
+        acquired = _PROCESS_LOCK.acquire(blocking=False)
+    if not acquired:
+        raise _busy()
+    try:
+        with _database_lock(deadline):
+            yield
+    finally:
+        _PROCESS_LOCK.release()
+
+
+@contextmanager
+def _database_lock(deadline: float) -> Iterator[None]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             while True:
@@ -226,7 +244,11 @@ def _lock_path() -> Path:
 
 def _wait_or_busy(deadline: float) -> None:
     if time.monotonic() >= deadline:
-        running = ScoreRun.objects.filter(status=ScoreRun.Status.RUNNING).order_by("-started_at").first()
-        detail = f" (as of {running.as_of}, started {running.started_at:%Y-%m-%d %H:%M})" if running else ""
-        raise ScoringBusy(f"another scoring run is in progress{detail}; try again when it has finished")
+        raise _busy()
     time.sleep(LOCK_POLL_SECONDS)
+
+
+def _busy() -> ScoringBusy:
+    running = ScoreRun.objects.filter(status=ScoreRun.Status.RUNNING).order_by("-started_at").first()
+    detail = f" (as of {running.as_of}, started {running.started_at:%Y-%m-%d %H:%M})" if running else ""
+    return ScoringBusy(f"another scoring run is in progress{detail}; try again when it has finished")
