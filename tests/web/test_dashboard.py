@@ -157,3 +157,15 @@ def test_leaving_too_early_for_on_track_counts_as_better_and_for_off_track_as_wo
         make_vector(run=now, member=member, status=is_)
     changes = manager_client.get("/portfolio/").context["changes"]
     assert {(t.before, t.after): t.got_worse for t in changes.transitions} == {(EARLY, ON): False, (EARLY, OFF): True}
+
+
+def test_a_failed_run_after_the_latest_one_is_reported_with_its_reason_to_admins(db):
+    make_vector(run=make_run(as_of=date(2025, 5, 1)), member=make_member())
+    failed = make_run(as_of=date(2025, 5, 8), status=ScoreRun.Status.FAILED)
+    failed.error = "the active signals (v3) cannot be used: <b>weight</b>"
+    failed.save()
+    admin_html = signed_in(make_staff_user(role=Role.ADMIN)).get("/portfolio/").content.decode()
+    assert "did not complete, so these figures are from the run before it" in admin_html
+    assert "cannot be used: &lt;b&gt;weight&lt;/b&gt;" in admin_html
+    staff_html = signed_in(make_staff_user(role=Role.STAFF)).get("/portfolio/").content.decode()
+    assert "did not complete" in staff_html and "cannot be used" not in staff_html

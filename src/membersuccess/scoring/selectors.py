@@ -114,6 +114,14 @@ def run_in_progress() -> ScoreRun | None:
     return ScoreRun.objects.filter(status=ScoreRun.Status.RUNNING).order_by("-started_at").first()
 
 
+def failed_since_latest(*, run: ScoreRun | None) -> ScoreRun | None:
+    """The newest failed scoring run started after `run` (any, before the first success), if there is one."""
+    failed = ScoreRun.objects.filter(status=ScoreRun.Status.FAILED)
+    if run is not None:
+        failed = failed.filter(started_at__gt=run.started_at)
+    return failed.order_by("-started_at").first()
+
+
 def comparison_run(*, run: ScoreRun, days: int = COMPARE_DAYS) -> ScoreRun | None:
     """The run to compare `run` with: the latest one at least `days` earlier, else the oldest one before it."""
     earlier = completed_runs().filter(as_of__lt=run.as_of)

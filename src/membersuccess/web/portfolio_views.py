@@ -8,6 +8,7 @@ from django.shortcuts import render
 from membersuccess.accounts.roles import sees_all_members
 from membersuccess.scoring.selectors import (
     comparison_run,
+    failed_since_latest,
     latest_run,
     low_band_of,
     portfolio_summary,
@@ -23,6 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "run": run,
         "running": run_in_progress(),
+        "failed": failed_since_latest(run=run),
         "sees_all": sees_all_members(request.user),
     }
     if run is not None:
