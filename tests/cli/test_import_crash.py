@@ -99,3 +99,24 @@ def test_an_import_killed_at_any_moment_and_run_again_stores_each_row_once(tmp_p
     with sqlite3.connect(database) as db:
         distinct = db.execute("SELECT COUNT(DISTINCT external_id) FROM interactions_interaction").fetchone()[0]
     assert distinct == ROWS
+
+
+def test_a_killed_import_is_shown_as_interrupted_once_its_process_is_gone(tmp_path, files):
+    data_dir = tmp_path / "data"
+    _run(data_dir, "init")
+    _run(data_dir, "import", "members", str(files["members"]))
+    process = _msm(data_dir, "import", "interactions", str(files["csv"]))
+    deadline = time.monotonic() + 300
+    while process.poll() is None and _count(data_dir, "interactions_interaction") == 0:
+        assert time.monotonic() < deadline, "the import never got going"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+
+    _run(data_dir, "import", "interactions", str(files["csv"]))
+    with sqlite3.connect(data_dir / "msm.sqlite3") as db:
+        runs = db.execute(
+            "SELECT status, error FROM ingest_importrun WHERE kind = 'interactions' ORDER BY id"
+        ).fetchall()
+    assert [status for status, _ in runs] == ["failed", "completed"]
+    assert runs[0][1].startswith("interrupted")

@@ -10,6 +10,7 @@ class ImportFileError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+        self.run_id: int | None = None  # the ImportRun that recorded the failure, once there is one
 
 
 class CellError(ValueError):

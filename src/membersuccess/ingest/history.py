@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from membersuccess.exports import spreadsheet_safe
 from membersuccess.ingest.models import ImportRun
+from membersuccess.ingest.services import mark_interrupted_runs
 
 RUNS_PER_PAGE = 25
 REJECTS_SHOWN = 20
@@ -29,7 +30,8 @@ class RejectLine:
 
 
 def import_runs() -> QuerySet[ImportRun]:
-    """Every import run, newest first, with who started it."""
+    """Every import run, newest first, with who started it; runs whose process died show as interrupted."""
+    mark_interrupted_runs()
     return ImportRun.objects.select_related("started_by").order_by("-started_at", "-pk")
 
 

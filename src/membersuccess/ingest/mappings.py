@@ -185,10 +185,9 @@ def import_with_mapping(
             progress=progress,
             saved_mapping=dict(mapping.mapping) if mapping is not None else None,
         )
-    except ImportFileError:
-        failed = ImportRun.objects.filter(kind=kind, file_name=str(path)).order_by("-pk").first()
-        if failed is not None:
-            _describe_run(failed.pk, original_name=original_name, mapping=mapping, notes=[])
+    except ImportFileError as exc:
+        if exc.run_id is not None:
+            _describe_run(exc.run_id, original_name=original_name, mapping=mapping, notes=[])
         raise
     if result.run_id is not None:
         _describe_run(result.run_id, original_name=original_name, mapping=mapping, notes=result.notes)

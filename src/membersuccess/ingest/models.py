@@ -35,6 +35,10 @@ class ImportRun(models.Model):
     mapping_name = models.CharField(max_length=100, blank=True)
     # What the importer had to say about the file as a whole (unknown columns, encodings...).
     notes = models.JSONField(default=list, blank=True)
+    # The process doing the import, so a run whose process died (a crash, kill -9) can be told
+    # apart from one still going, and shown as interrupted.
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

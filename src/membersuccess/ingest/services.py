@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +78,8 @@ def run_import(
     spec = KINDS.get(kind)
     if spec is None:
         raise ImportFileError(path, f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
-    run = ImportRun.objects.create(kind=kind, file_name=str(path), started_by=started_by)
+    mark_interrupted_runs()
+    run = _start_run(kind=kind, file_name=str(path), started_by=started_by)
     result = ImportResult(kind=kind, path=path, run_id=run.pk)
     rejects = _RejectsFile(rejects_path or default_rejects_path(path))
     try:
@@ -129,6 +132,7 @@ def run_import(
     except ImportFileError as exc:
         _finish(run, result, status=ImportRun.Status.FAILED, error=exc.reason)
         rejects.close()
+        exc.run_id = run.pk
         raise
     except BaseException as exc:
         _finish(run, result, status=ImportRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
@@ -281,6 +285,42 @@ def _label_of(header: HeaderMap, column: str | None) -> str:
     return column or ""
 
 
+INTERRUPTED = (
+    "interrupted: the importing process stopped before the end; import the file again (nothing is stored twice)"
+)
+
+
+def _start_run(*, kind: str, file_name: str, started_by: User | None) -> ImportRun:
+    return ImportRun.objects.create(
+        kind=kind, file_name=file_name, started_by=started_by, host=socket.gethostname(), pid=os.getpid()
+    )
+
+
+def mark_interrupted_runs() -> int:
+    """Mark as failed the runs still 'running' whose process on this machine is gone (a crash or
+    kill -9 ends a process without a word); runs of other machines are left to those machines."""
+    stale = [
+        run.pk
+        for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING, host=socket.gethostname())
+        if run.pid is None or not _alive(run.pid)
+    ]
+    if not stale:
+        return 0
+    return ImportRun.objects.filter(pk__in=stale, status=ImportRun.Status.RUNNING).update(
+        status=ImportRun.Status.FAILED, error=INTERRUPTED, finished_at=timezone.now()
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
 def _finish(run: ImportRun, result: ImportResult, *, status: str, error: str) -> None:
     run.status = status
     run.error = error
@@ -317,9 +357,10 @@ class _RejectsFile:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("w", newline="", encoding="utf-8")
             self._writer = csv.writer(self._handle)
-            self._writer.writerow(self.header)
+            # Labels come from the file too, so they are guarded like the cells.
+            self._writer.writerow([spreadsheet_safe(label) for label in self.header])
         originals = [spreadsheet_safe(_cell_text(cells.get(h))) for h in self.header[:-3]]
-        self._writer.writerow([*originals, line, column, reason])
+        self._writer.writerow([*originals, line, spreadsheet_safe(column), spreadsheet_safe(reason)])
         self.count += 1
 
     def close(self) -> None:
@@ -351,7 +392,7 @@ def import_items(
     spec = KINDS[kind]
     extras = sorted({key for item in items for key in item} - {c.name for c in spec.columns})
     header = map_header([c.name for c in spec.columns] + extras, spec)
-    run = ImportRun.objects.create(kind=kind, file_name=label, started_by=started_by)
+    run = _start_run(kind=kind, file_name=label, started_by=started_by)
     result = ImportResult(kind=kind, path=Path(label), run_id=run.pk)
     errors = _ErrorList()
     rows = [RawRow(index, item) for index, item in enumerate(items)]

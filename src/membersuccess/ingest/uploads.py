@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from membersuccess.ingest.errors import ImportFileError
 from membersuccess.ingest.mappings import import_with_mapping
-from membersuccess.ingest.models import ColumnMapping, ImportRun
+from membersuccess.ingest.models import ColumnMapping
 from membersuccess.ingest.readers import FORMATS
 from membersuccess.ingest.services import ImportResult
 
@@ -98,8 +98,7 @@ def import_upload(
             started_by=by,
         )
     except ImportFileError as exc:
-        failed = ImportRun.objects.filter(kind=kind, file_name=str(path)).order_by("-pk").first()
-        raise UploadError(f"{name}: {exc.reason}", run_id=failed.pk if failed else None) from exc
+        raise UploadError(f"{name}: {exc.reason}", run_id=exc.run_id) from exc
     assert result.run_id is not None
     return UploadOutcome(run_id=result.run_id, result=result, original_name=name)
 
