@@ -41,3 +41,20 @@ def test_bench_ingest_can_keep_its_rows(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert Interaction.objects.filter(source__startswith="bench-").count() == 50 + 50 + 20
+
+
+def test_bench_ingest_measures_only_the_ways_asked_for(tmp_path):
+    result = CliRunner().invoke(
+        app,
+        ["bench", "ingest", "--members", "5", "--events", "40", "--ways", "csv", "--json", "--data-dir", str(tmp_path)],
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["csv_rows_per_s"] > 0
+    assert figures["parquet_rows_per_s"] is None and figures["api_events_per_s"] is None
+
+
+def test_bench_ingest_refuses_an_unknown_way(tmp_path):
+    result = CliRunner().invoke(app, ["bench", "ingest", "--ways", "fax", "--data-dir", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "unknown way(s) fax" in str(result.exception)

@@ -42,36 +42,53 @@ class IngestBench:
     members: int
     events: int
     api_events: int
-    parquet_rows_per_s: float
-    csv_rows_per_s: float
-    api_events_per_s: float
+    parquet_rows_per_s: float | None
+    csv_rows_per_s: float | None
+    api_events_per_s: float | None
     peak_rss_mb: float
 
     def as_json(self) -> str:
         return json.dumps(asdict(self))
 
 
+WAYS = ("parquet", "csv", "api")
+CHUNK_ROWS = 1_000_000  # files are written a chunk at a time, so any size fits in memory
+
+
 def run_ingest_bench(
-    *, members: int, events: int, api_events: int, work_dir: Path, keep: bool = False, step: Step | None = None
+    *,
+    members: int,
+    events: int,
+    api_events: int,
+    work_dir: Path,
+    ways: tuple[str, ...] = WAYS,
+    keep: bool = False,
+    step: Step | None = None,
 ) -> IngestBench:
+    """Time each of `ways`; a way left out reports None."""
+    unknown = set(ways) - set(WAYS)
+    if unknown:
+        raise ValueError(f"unknown way(s) {', '.join(sorted(unknown))}; use {', '.join(WAYS)}")
     say = step or (lambda _message: None)
     say(f"making {members:,} bench members")
     _ensure_members(members)
     run = secrets.token_hex(3)
-    sources = {way: f"bench-{way}-{run}" for way in ("parquet", "csv", "api")}
+    sources = {way: f"bench-{way}-{run}" for way in WAYS}
+    rates: dict[str, float | None] = dict.fromkeys(WAYS)
     try:
-        say(f"writing {events:,} interactions as Parquet and CSV")
-        parquet = work_dir / "bench-interactions.parquet"
-        csv = work_dir / "bench-interactions.csv"
-        pq.write_table(_interactions(events, members, source=sources["parquet"], seed=1), parquet)
-        pacsv.write_csv(_interactions(events, members, source=sources["csv"], seed=2), csv)
-        say("importing the Parquet file")
-        parquet_rate = _rate(events, lambda: _import(parquet, events))
-        say("importing the CSV file")
-        csv_rate = _rate(events, lambda: _import(csv, events))
-        say(f"posting {api_events:,} interactions to /api/v1/interactions/batch")
-        items = _interactions(api_events, members, source=sources["api"], seed=3)
-        api_rate = _rate(api_events, lambda: _post_batches(items))
+        for seed, way in enumerate(w for w in WAYS if w in ways and w != "api"):
+            path = work_dir / f"bench-interactions.{way}"
+            say(f"writing {events:,} interactions as {way}")
+            _write(path, events, members, source=sources[way], seed=seed)
+            say(f"importing the {way} file")
+            started = time.perf_counter()
+            _import(path, events)
+            rates[way] = events / (time.perf_counter() - started)
+            path.unlink()
+        if "api" in ways:
+            say(f"posting {api_events:,} interactions to /api/v1/interactions/batch")
+            items = _interactions(0, api_events, members, source=sources["api"], seed=3)
+            rates["api"] = _rate(api_events, lambda: _post_batches(items))
     finally:
         if not keep:
             say("removing the bench interactions")
@@ -81,11 +98,32 @@ def run_ingest_bench(
         members=members,
         events=events,
         api_events=api_events,
-        parquet_rows_per_s=round(parquet_rate),
-        csv_rows_per_s=round(csv_rate),
-        api_events_per_s=round(api_rate),
+        parquet_rows_per_s=_rounded(rates["parquet"]),
+        csv_rows_per_s=_rounded(rates["csv"]),
+        api_events_per_s=_rounded(rates["api"]),
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
+
+
+def _rounded(rate: float | None) -> float | None:
+    return None if rate is None else round(rate)
+
+
+def _write(path: Path, events: int, members: int, *, source: str, seed: int) -> None:
+    writer: Any = None
+    try:
+        for start in range(0, events, CHUNK_ROWS):
+            chunk = _interactions(start, min(CHUNK_ROWS, events - start), members, source=source, seed=seed + start)
+            if writer is None:
+                writer = (
+                    pq.ParquetWriter(path, chunk.schema, compression="zstd")
+                    if path.suffix == ".parquet"
+                    else pacsv.CSVWriter(path, chunk.schema)
+                )
+            writer.write_table(chunk)
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def _ensure_members(count: int) -> None:
@@ -104,13 +142,14 @@ def _member_code(n: int) -> str:
     return f"BENCH-{n:07d}"
 
 
-def _interactions(count: int, members: int, *, source: str, seed: int) -> pa.Table:
+def _interactions(first: int, count: int, members: int, *, source: str, seed: int) -> pa.Table:
+    """Rows `first` to `first + count` of a bench file: random members, kinds and times."""
     rng = np.random.default_rng(seed)
     seconds = rng.integers(0, 730 * 86_400, count) + int(time.mktime((2024, 1, 1, 0, 0, 0, 0, 0, 0)))
     member = rng.integers(0, members, count)
     return pa.table(
         {
-            "external_id": pa.array([f"{source}-{n:09d}" for n in range(count)]),
+            "external_id": pa.array([f"{source}-{n:09d}" for n in range(first, first + count)]),
             "source": pa.array([source] * count),
             "member_id": pa.array([_member_code(int(m)) for m in member]),
             "kind": pa.array(np.array(KINDS)[rng.integers(0, len(KINDS), count)]),
