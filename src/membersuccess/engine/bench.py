@@ -193,7 +193,7 @@ def baseline_sql(
                 else:
                     where = f"{severity} AND resolved_s < {end} AND resolved_s >= {start}"
                     ticket_selects.append(
-                        f"round(median((resolved_s - opened_s) / 3600.0) FILTER (WHERE {where}), 6) AS {s.name}__{k}"
+                        f"round(median(resolved_s - opened_s) FILTER (WHERE {where}) / 3600.0, 6) AS {s.name}__{k}"
                     )
                 continue
             where = f"{match(s.sources, s.kinds)} AND i.day <= {t} AND i.day > {t - s.window_days}"

@@ -151,7 +151,8 @@ def ticket_features(
     t0 = as_of_days[0]
     end0 = (t0 + 1) * SECONDS_A_DAY
     facts = tickets.filter(tickets.opened_s < end0)
-    hours = (facts.resolved_s - facts.opened_s) / 3600.0
+    # The median is taken over whole seconds, exact on every backend, and only then turned into hours.
+    seconds = (facts.resolved_s - facts.opened_s).cast("float64")
     aggregates: dict[str, ir.Value] = {}
     for k, t in enumerate(as_of_days):
         end = (t + 1) * SECONDS_A_DAY  # the as-of day itself is included
@@ -172,8 +173,8 @@ def ticket_features(
             else:
                 resolved = facts.resolved_s.notnull() & (facts.resolved_s < end) & (facts.resolved_s >= start)
                 # Masking instead of median(where=...): Spark needs the percentile's fraction to be a constant.
-                masked = ibis.ifelse(severity & resolved, hours, ibis.null("float64"))
-                aggregates[col(signal.name, k)] = masked.median().round(SUM_DECIMALS)
+                masked = ibis.ifelse(severity & resolved, seconds, ibis.null("float64"))
+                aggregates[col(signal.name, k)] = (masked.median() / 3600.0).round(SUM_DECIMALS)
         aggregates[col("last_ticket", k)] = (facts.opened_s.max(where=opened) / SECONDS_A_DAY).floor().cast("int32")
     aggregates["has_tickets"] = facts.count()
     return facts.group_by("member_id").aggregate(**aggregates)
