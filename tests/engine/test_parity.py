@@ -52,7 +52,8 @@ def fixture_association(members: int = 240, seed: int = 7) -> Association:
         for _ in range(int(rng.poisson(rng.gamma(1.0, 25.0)))):
             source, kind = KINDS[int(rng.integers(0, len(KINDS)))]
             on = joined + timedelta(days=int(rng.integers(0, span)))
-            a.touch(member_id, kind, source, on, value=float(rng.integers(1, 8)) if kind == "course_completed" else None)
+            credits = float(rng.integers(1, 8)) if kind == "course_completed" else None
+            a.touch(member_id, kind, source, on, value=credits)
         for _ in range(int(rng.poisson(0.8))):
             opened = joined + timedelta(days=int(rng.integers(0, span)))
             hours = None if rng.random() < 0.2 else float(rng.exponential(60.0))
