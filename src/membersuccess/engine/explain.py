@@ -112,11 +112,13 @@ def explain_all(
     config: ScoringConfig,
     milestones: Sequence[Milestone],
     as_of_day: int,
+    batch_rows: int = 20_000,
 ) -> Iterator[tuple[dict[str, Any], Explanation]]:
-    """Each result row (as a dict) with its explanation, reading the Arrow columns once."""
+    """Each result row (as a dict) with its explanation, a batch of rows at a time so memory stays flat."""
     by_id = {m.milestone_id: m for m in milestones}
     names = result.column_names
-    columns = [result.column(name).to_pylist() for name in names]
-    for values in zip(*columns, strict=True):
-        row = dict(zip(names, values, strict=True))
-        yield row, explain(row, config=config, milestones=by_id, as_of_day=as_of_day)
+    for batch in result.to_batches(max_chunksize=batch_rows):
+        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+        for values in zip(*columns, strict=True):
+            row = dict(zip(names, values, strict=True))
+            yield row, explain(row, config=config, milestones=by_id, as_of_day=as_of_day)
