@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -201,9 +202,30 @@ def demo(
     for label, value in summary.counts().items():
         table.add_row(label, f"{value:,}")
     out.print(table)
+    _score_demo(as_of=summary.as_of)
     out.print(f"Demo login: [bold]{summary.username}[/bold] / [bold]{summary.password}[/bold]")
     if not no_serve:
         _serve(host=host, port=port, threads=8)
+
+
+DEMO_HISTORY_WEEKS = 4
+
+
+def _score_demo(*, as_of: date) -> None:
+    """Score the demo weekly up to its as-of date, so the vectors have a history and a last week."""
+    from collections import Counter
+
+    from membersuccess.scoring.models import VectorSnapshot
+    from membersuccess.scoring.services import score_run
+
+    dates = [as_of - timedelta(weeks=weeks) for weeks in range(DEMO_HISTORY_WEEKS, -1, -1)]
+    with _progress("Scoring Success Vectors, week by week", total=len(dates)) as progress:
+        for done, day in enumerate(dates, start=1):
+            run = score_run(as_of=day)
+            progress(done)
+    by_status = Counter(VectorSnapshot.objects.filter(run=run).values_list("status", flat=True))
+    shown = ", ".join(f"{count:,} {status.replace('_', ' ')}" for status, count in by_status.most_common())
+    out.print(f"Success Vectors as of {as_of}: {shown or 'no active members'}", highlight=False)
 
 
 token_app = typer.Typer(help="API tokens for systems that push data or read it.", no_args_is_help=True)

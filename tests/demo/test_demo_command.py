@@ -43,6 +43,7 @@ def test_demo_no_serve_loads_and_reports_what_it_loaded(tmp_path):
     assert re.search(rf"│ members\s+│ {MEMBERS}\s+│", result.stdout), result.stdout
     assert re.search(r"│ rows rejected\s+│ 0\s+│", result.stdout), result.stdout
     assert "Demo login: demo / demo-member-success" in result.stdout
+    assert re.search(r"Success Vectors as of \d{4}-\d\d-\d\d: [\d,]+ ", result.stdout), result.stdout
     assert (tmp_path / "demo-import" / "interactions.parquet").exists()
     assert "Traceback" not in result.stderr
 
@@ -103,5 +104,7 @@ def test_msm_demo_serves_and_the_printed_login_opens_a_member(served_demo, monke
             page.wait_for_url("**/members/*/")
             assert page.get_by_role("heading", level=1).inner_text().strip() == name
             assert page.get_by_role("heading", name="Desired outcome").is_visible()
+            # msm demo scored the association, so the member's Success Vector is there.
+            assert "Not scored yet" not in page.content()
         finally:
             chromium.close()
