@@ -1,0 +1,1 @@
+"""Outreach to members: the value check every draft passes before it is sent (never "just checking in")."""
