@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from membersuccess.api.interactions import router as interactions_router
+from membersuccess.api.outreach import router as outreach_router
 
 api = NinjaAPI(
     title="Member Success API",
@@ -15,6 +16,7 @@ api = NinjaAPI(
     docs_decorator=login_required,
 )
 api.add_router("/interactions", interactions_router)
+api.add_router("/outreach", outreach_router)
 
 
 @api.exception_handler(RequestDataTooBig)
