@@ -75,7 +75,7 @@ def score_members(
     base = base.mutate(**milestone_columns)
     if cache:
         base = base.cache()
-    return _vector(base, config=config, inputs=inputs, t0=t0, t1=as_of_days[1])
+    return _vector(base, config=config, milestones=milestones, inputs=inputs, t0=t0, t1=as_of_days[1])
 
 
 def _signal_values(base: ir.Table, *, signals: Sequence[Signal], as_of_days: Sequence[int]) -> dict[str, ir.Value]:
@@ -143,6 +143,9 @@ def _milestone_columns(
                 if m.rule is not None:
                     amount = base[col(f"rule{rule_index[m.rule.key]}", k)].coalesce(0)
                     achieved = amount >= m.rule.threshold
+                    if k == 0:
+                        # Kept apart from manual confirmation, so scoring can record what the rules found.
+                        columns[rule_met_column(m)] = (on_journey & achieved).fill_null(False)
                 manual_day = base[f"manual{m.milestone_id}"]
                 achieved = achieved | (manual_day <= t).fill_null(False)
                 due_sum = due_sum + due.cast("int64")
@@ -190,7 +193,9 @@ def _normalized(base: ir.Table, s: Signal, k: int) -> tuple[ir.Value, ir.Value]:
     return target, n
 
 
-def _vector(base: ir.Table, *, config: ScoringConfig, inputs: EngineInputs, t0: int, t1: int) -> ir.Table:
+def _vector(
+    base: ir.Table, *, config: ScoringConfig, milestones: Sequence[Milestone], inputs: EngineInputs, t0: int, t1: int
+) -> ir.Table:
     params = config.params
     total = config.total_weight
     rows = base.filter(base.scored)
@@ -260,13 +265,16 @@ def _vector(base: ir.Table, *, config: ScoringConfig, inputs: EngineInputs, t0: 
         "flag_quiet": days_quiet >= params.quiet_days,
         "flag_renewal_at_risk": renewal_at_risk,
     }
+    for m in milestones:
+        if m.rule is not None:
+            columns[rule_met_column(m)] = rows[rule_met_column(m)]
     for s in config.signals:
         columns[f"x_{s.name}"] = rows[f"x_{s.name}__0"].round(DECIMALS)
         columns[f"n_{s.name}"] = normalized[s.name].round(DECIMALS)
         columns[f"target_{s.name}"] = targets[s.name].round(DECIMALS)
         columns[f"present_{s.name}"] = presence[s.name]
     result = rows.select(**columns)
-    return _saved_at_risk(result, previous=inputs.previous).select(*result_columns(config))
+    return _saved_at_risk(result, previous=inputs.previous).select(*result_columns(config, milestones))
 
 
 def _saved_at_risk(result: ir.Table, *, previous: ir.Table | None) -> ir.Table:
@@ -291,7 +299,12 @@ def _saved_at_risk(result: ir.Table, *, previous: ir.Table | None) -> ir.Table:
     return joined.mutate(flag_saved_at_risk=saved).drop("prev_at_risk", "prev_next")
 
 
-def result_columns(config: ScoringConfig) -> list[str]:
+def rule_met_column(milestone: Milestone) -> str:
+    """The result column telling whether a member on the milestone's journey meets its rule on the as-of date."""
+    return f"rule_met_{milestone.milestone_id}"
+
+
+def result_columns(config: ScoringConfig, milestones: Sequence[Milestone] = ()) -> list[str]:
     """The columns of the engine's result, in order."""
     fixed = [
         "member_id", "score", "score_before", "velocity", "status", "confidence", "milestone_position",
@@ -301,4 +314,4 @@ def result_columns(config: ScoringConfig) -> list[str]:
     ]
     for s in config.signals:
         fixed += [f"x_{s.name}", f"n_{s.name}", f"target_{s.name}", f"present_{s.name}"]
-    return fixed
+    return fixed + [rule_met_column(m) for m in milestones if m.rule is not None]

@@ -29,6 +29,7 @@ from membersuccess.engine.signals import (
     config_from_dict,
     config_to_dict,
 )
+from membersuccess.scoring.achievements import record_rule_achievements
 from membersuccess.scoring.models import ScoreRun, SignalSet
 from membersuccess.scoring.tables import delete_snapshots, previous_vectors, read_snapshot, write_snapshots
 
@@ -97,7 +98,8 @@ def score_run(
     One completed run per as-of date: scoring a date again replaces that date's vectors, other dates
     stay as history. Runs never interleave: a second one waits up to `wait_seconds` for the lock and
     then raises ScoringBusy. Vectors become visible only when the run is completed; a failure marks
-    the run failed and removes what it wrote, and a run killed half-way is cleaned up by the next."""
+    the run failed and removes what it wrote, and a run killed half-way is cleaned up by the next.
+    Milestones the rules find reached are recorded as achievements when, and only if, the run completes."""
     if engine not in ENGINES:
         raise ScoringError(f"unknown engine {engine!r}: use duckdb or spark")
     as_of = as_of or timezone.localdate()
@@ -148,6 +150,8 @@ def _compute_and_publish(*, run: ScoreRun, config: ScoringConfig, say: Callable[
         ScoreRun.objects.filter(pk__in=replaced).update(
             status=ScoreRun.Status.FAILED, error=f"replaced by run {run.pk} for the same date"
         )
+        # In the same transaction as the flip to completed: a run that fails records no achievement.
+        record_rule_achievements(result=result, milestones=snapshot.milestones, as_of=run.as_of)
         run.status = ScoreRun.Status.COMPLETED
         run.members_scored = written
         run.finished_at = timezone.now()
