@@ -361,6 +361,20 @@ def score(
     score_command(as_of=parse_as_of(as_of), engine=engine, wait=wait, data_dir=data_dir, out=out, err=err)
 
 
+@app.command()
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Enqueue the day's scoring if it is due, run every waiting job, then exit.")
+    ] = False,
+    interval: Annotated[float, typer.Option(min=0.1, help="Seconds between looks for work.")] = 5.0,
+    data_dir: DataDir = None,
+) -> None:
+    """Run background jobs and score every day at MSM_SCORE_AT (local time, default 02:00); run beside `msm serve`."""
+    from membersuccess.scoring.worker import worker_command
+
+    worker_command(once=once, interval=interval, data_dir=data_dir, out=out, err=err)
+
+
 @bench_app.command("score")
 def bench_score(
     members: Annotated[int, typer.Option(min=1, help="Members in the synthetic association.")] = 100_000,

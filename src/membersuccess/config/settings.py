@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "membersuccess.accounts",
     "membersuccess.members",
     "membersuccess.journeys",
@@ -122,6 +124,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (daily scoring) are rows in the database, run by `msm worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Local time (TIME_ZONE) at which `msm worker` enqueues the day's scoring, HH:MM.
+SCORE_AT = os.environ.get("MSM_SCORE_AT", "02:00")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from membersuccess.accounts.admin import ReadOnlyAdmin
-from membersuccess.scoring.models import ScoreRun, SignalSet, VectorSnapshot
+from membersuccess.scoring.models import DailyScoring, ScoreRun, SignalSet, VectorSnapshot
 
 
 @admin.register(SignalSet)
@@ -43,3 +43,11 @@ class VectorSnapshotAdmin(ReadOnlyAdmin):
     raw_id_fields = ["member", "run", "next_milestone"]
     # A large association has millions of snapshots: don't count them all on every page.
     show_full_result_count = False
+
+
+@admin.register(DailyScoring)
+class DailyScoringAdmin(ReadOnlyAdmin):
+    list_display = ["as_of", "status", "note", "run", "enqueued_at", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["run"]
+    date_hierarchy = "as_of"

@@ -95,3 +95,28 @@ class VectorSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.as_of}: {self.score:.0f} ({self.status})"
+
+
+class DailyScoring(models.Model):
+    """The scheduled scoring of one day: enqueued once, whichever worker gets there first, and what became of it."""
+
+    class Status(models.TextChoices):
+        ENQUEUED = "enqueued", "Enqueued"
+        RUNNING = "running", "Running"
+        SCORED = "scored", "Scored"
+        SKIPPED = "skipped", "Skipped"
+        FAILED = "failed", "Failed"
+
+    as_of = models.DateField(unique=True)  # the unique date is what stops a second worker enqueuing the day again
+    task_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ENQUEUED)
+    run = models.ForeignKey(ScoreRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True, help_text="Why it was skipped or failed")
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-as_of"]
+
+    def __str__(self) -> str:
+        return f"Daily scoring of {self.as_of} ({self.get_status_display()})"

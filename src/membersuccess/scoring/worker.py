@@ -1,0 +1,80 @@
+"""`msm worker`: run background jobs, and enqueue the day's scoring once the configured time has passed.
+
+One loop, so a single process does both: every few seconds it enqueues the day's scoring if it is
+due (at most once per date, however many workers run: see daily.py), then runs every job waiting.
+A worker started late the same day still scores that day; days it was down for are not back-filled
+(`msm score --as-of DATE` scores any past date)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from rich.console import Console
+
+QUEUE = "default"
+BACKEND = "default"
+
+
+def run_worker(
+    *,
+    once: bool,
+    interval: float = 5.0,
+    say: Callable[[str], None] | None = None,
+    now: Callable[[], datetime] | None = None,
+    handle_signals: bool = True,
+) -> None:
+    """Loop until stopped (SIGTERM/Ctrl+C let a running job finish); with `once`, one pass and return."""
+    from django.utils.crypto import get_random_string
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from membersuccess.scoring.daily import daily_scoring_due, daily_scoring_enqueue, score_at
+
+    tell = say or (lambda _message: None)
+    at = score_at()
+    # Batch mode: each pass runs every job that is ready, then comes back here.
+    jobs = Worker(
+        queue_names=[QUEUE], interval=1.0, batch=True, backend_name=BACKEND, startup_delay=False,
+        max_tasks=None, worker_id=get_random_string(32), excluded_queue_names=[],
+    )
+    if handle_signals:
+        jobs.configure_signals()
+    while True:
+        due = daily_scoring_due(now=now() if now else None, at=at)
+        if due is not None and daily_scoring_enqueue(as_of=due) is not None:
+            tell(f"Enqueued the scoring of {due}")
+        jobs.run()
+        if once or not jobs.running:
+            return
+        time.sleep(interval)
+
+
+def worker_command(*, once: bool, interval: float, data_dir: Path | None, out: Console, err: Console) -> None:
+    """The body of `msm worker`: what it does goes to stderr as it happens."""
+    from membersuccess.cli import _start
+
+    _start(data_dir)
+    from django.conf import settings
+
+    from membersuccess.scoring.daily import score_at
+
+    handler = logging.StreamHandler(err.file)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    # Jobs starting and finishing (failures with their traceback) and what each day's scoring did;
+    # the database backend's own notes come once per pass, so only its warnings are shown.
+    for name, level in (("django_tasks", logging.INFO), ("membersuccess.scoring", logging.INFO),
+                        ("django_tasks_db", logging.WARNING)):
+        log = logging.getLogger(name)
+        log.setLevel(level)
+        log.addHandler(handler)
+        log.propagate = False
+    if not once:
+        out.print(
+            f"Member Success worker: scoring every day at {score_at():%H:%M} ({settings.TIME_ZONE}); "
+            "jobs run as they come (Ctrl+C to stop)", highlight=False,
+        )
+    run_worker(once=once, interval=interval, say=lambda message: err.print(message, highlight=False),
+               handle_signals=not once)
