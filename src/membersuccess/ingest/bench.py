@@ -191,6 +191,7 @@ def _post_batches(items: pa.Table) -> None:
             if answer["created"] != len(body):
                 raise RuntimeError(f"the API stored {answer['created']} of {len(body)} items: {answer['errors'][:3]}")
     finally:
+        server.task_dispatcher.shutdown()  # let handler threads finish before the sockets close
         server.close()
         api_token_revoke(token)
 
