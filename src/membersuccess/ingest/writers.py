@@ -143,22 +143,43 @@ def latest_interaction_id() -> int:
         return int(cursor.fetchone()[0])
 
 
+_COLUMNS = "source, external_id, member_id, kind, occurred_at, value, attributes"
+_ONCE = "ON CONFLICT (source, external_id) DO NOTHING"
+_STAGE = "msm_interaction_stage"
+
+
+def _copy_then_insert(cursor: Any, rows: list[InteractionRow]) -> int:
+    """PostgreSQL: COPY the batch into a temporary table, then insert it once with one statement —
+    several times faster than a parameterized INSERT per row."""
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} (source text, external_id text, member_id bigint, kind text, "
+        "occurred_at timestamptz, value double precision, attributes jsonb) ON COMMIT DELETE ROWS"
+    )
+    # Inside an outer transaction nothing has been committed yet, so empty it here as well.
+    cursor.execute(f"TRUNCATE {_STAGE}")
+    with cursor.cursor.copy(f"COPY {_STAGE} ({_COLUMNS}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    table = Interaction._meta.db_table
+    cursor.execute(f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM {_STAGE} {_ONCE}")
+    return int(cursor.rowcount)
+
+
 def store_interactions(rows: list[InteractionRow], *, stored_before: int) -> Stored:
     """Insert each row once. Rows that were not inserted are told apart afterwards, and only when
     there are any: stored before this import began (unchanged) or earlier in it (a duplicate)."""
     if not rows:
         return Stored(0, 0, [])
     table = Interaction._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (source, external_id, member_id, kind, occurred_at, value, attributes) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (source, external_id) DO NOTHING"
-    )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
         before_batch = int(cursor.fetchone()[0])
-        # Both sqlite3 and psycopg 3 report the rows executemany() inserted, summed over the batch.
-        cursor.executemany(sql, rows)
-        created = cursor.rowcount
+        if connection.vendor == "postgresql":
+            created = _copy_then_insert(cursor, rows)
+        else:
+            # sqlite3 reports the rows executemany() inserted, summed over the batch.
+            cursor.executemany(f"INSERT INTO {table} ({_COLUMNS}) VALUES ({', '.join(['%s'] * 7)}) {_ONCE}", rows)
+            created = cursor.rowcount
     if created == len(rows):
         return Stored(created, 0, [])
     sources = {row[0] for row in rows}
