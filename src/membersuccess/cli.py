@@ -126,7 +126,7 @@ def serve(
 
 
 def _serve(*, host: str, port: int, threads: int) -> None:
-    import waitress  # type: ignore[import-untyped]
+    import waitress
 
     from membersuccess.config.wsgi import application
 

@@ -174,16 +174,17 @@ def _rate(rows: int, work: Callable[[], None]) -> float:
 
 def _post_batches(items: pa.Table) -> None:
     """Serve the app on a loopback port with waitress, as `msm serve` does, and post to it."""
-    from waitress.server import create_server  # type: ignore[import-untyped]
+    from waitress.server import TcpWSGIServer, create_server
 
     from membersuccess.config.wsgi import application
 
     token, key = api_token_create(name="msm bench ingest", scope="ingest")
     server = create_server(application, host="127.0.0.1", port=0, threads=4)
+    assert isinstance(server, TcpWSGIServer)  # one host and port given: one TCP server
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        url = f"http://127.0.0.1:{server.effective_port}/api/v1/interactions/batch"
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/api/v1/interactions/batch"
         rows = items.to_pylist()
         for start in range(0, len(rows), MAX_ITEMS):
             body = [_item(row) for row in rows[start : start + MAX_ITEMS]]
