@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "membersuccess.ingest",
     "membersuccess.api",
     "membersuccess.scoring",
+    "membersuccess.evidence",
     "membersuccess.web",
 ]
 

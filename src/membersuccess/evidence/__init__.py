@@ -1,0 +1,1 @@
+"""Evidence: how well the Success Vector predicts renewal, which inputs matter, and what retention is worth."""
