@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "membersuccess.api",
     "membersuccess.scoring",
     "membersuccess.evidence",
+    "membersuccess.potential",
     "membersuccess.web",
 ]
 

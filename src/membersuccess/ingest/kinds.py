@@ -338,3 +338,8 @@ OUTCOMES = KindSpec(
 KINDS: dict[str, KindSpec] = {
     spec.name: spec for spec in (MEMBERS, MEMBERSHIPS, INTERACTIONS, TICKETS, SURVEYS, OUTCOMES)
 }
+
+# Applicants and prospects (Success Potential) live in their own app and join the registry here.
+from membersuccess.potential.kinds import APPLICANTS  # noqa: E402
+
+KINDS[APPLICANTS.name] = APPLICANTS

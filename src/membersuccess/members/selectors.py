@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -15,6 +13,15 @@ from django.utils import timezone
 from membersuccess.accounts.roles import AnyUser, sees_all_members, team_id_of
 from membersuccess.interactions.models import Interaction, SupportTicket, SurveyResponse
 from membersuccess.journeys.models import Journey, MilestoneAchievement, SuccessMilestone
+from membersuccess.journeys.selectors import (
+    MilestoneProgress,
+    MilestoneState,
+    NextMilestone,
+    current_term,
+    journey_progress,
+    next_of,
+    with_overdue_next_milestone,
+)
 from membersuccess.members.models import Contact, DesiredOutcome, Member, MembershipTerm
 from membersuccess.plays.models import Task
 
@@ -73,11 +80,40 @@ def _ordering(sort: str) -> list[OrderBy]:
     return [first, F("name").asc(), F("pk").asc()]
 
 
+# The members list's "Journey" filter: where members stand on their path, as of today.
+JOURNEY_FILTERS: dict[str, str] = {
+    "overdue_milestone": "Next milestone overdue",
+    "outcome_unknown": "Desired outcome unknown",
+    "no_journey": "Not on a journey",
+}
+
+
+def filter_members_by_journey(members: QuerySet[Member], *, journey: str, as_of: date) -> QuerySet[Member]:
+    """Members whose next milestone is overdue, whose desired outcome is unknown, or who have no journey."""
+    if not journey:
+        return members
+    if journey == "overdue_milestone":
+        return with_overdue_next_milestone(members, as_of=as_of)
+    if journey == "outcome_unknown":
+        return members.exclude(Exists(DesiredOutcome.objects.filter(member_id=OuterRef("pk"), is_current=True)))
+    if journey == "no_journey":
+        return members.filter(journey__isnull=True)
+    raise ValueError(f"cannot filter members by journey {journey!r}; use one of {', '.join(JOURNEY_FILTERS)}")
+
+
 def members_for_list(
-    *, user: AnyUser, query: str = "", segment: str = "", status: str = "", sort: str = "name"
+    *,
+    user: AnyUser,
+    query: str = "",
+    segment: str = "",
+    status: str = "",
+    sort: str = "name",
+    journey: str = "",
+    as_of: date | None = None,
 ) -> QuerySet[Member]:
     """Members the user may see, matching a search on name, email or external id, a segment code and a status."""
     members = visible_members(user=user)
+    members = filter_members_by_journey(members, journey=journey, as_of=as_of or timezone.localdate())
     query = query.strip()[:MAX_QUERY_LENGTH]
     if query:
         members = members.filter(
@@ -117,26 +153,6 @@ def terms_ending_soon(*, user: AnyUser, as_of: date, days: int = 90) -> QuerySet
     )
 
 
-class MilestoneState(enum.StrEnum):
-    ACHIEVED = "achieved"
-    OVERDUE = "overdue"  # not achieved and past its due date plus grace
-    IN_GRACE = "in_grace"  # not achieved, past its due date, still within grace
-    UPCOMING = "upcoming"
-    UNSCHEDULED = "unscheduled"  # its anchor (the current term) is unknown
-
-
-@dataclass(frozen=True)
-class MilestoneProgress:
-    """One Success Milestone as it stands for one member on one day."""
-
-    milestone: SuccessMilestone
-    due_on: date | None
-    grace_ends_on: date | None
-    achieved_on: date | None
-    state: MilestoneState
-    is_next: bool
-
-
 @dataclass(frozen=True)
 class Member360:
     """Everything the member 360 page shows about one member."""
@@ -160,61 +176,14 @@ class Member360:
         return next((m for m in self.milestones if m.is_next), None)
 
     @property
+    def next_step(self) -> NextMilestone | None:
+        """The next milestone with its overdue flag and days overdue, as `next_milestone` gives it."""
+        return next_of(member_id=self.member.pk, progress=self.milestones, as_of=self.as_of)
+
+    @property
     def overdue_count(self) -> int:
         """How many milestones are overdue past their grace."""
         return sum(1 for m in self.milestones if m.state is MilestoneState.OVERDUE)
-
-
-def current_term(*, terms: Iterable[MembershipTerm], as_of: date) -> MembershipTerm | None:
-    """The term running on `as_of`, else the latest one started before it."""
-    started = [t for t in terms if t.start_on <= as_of]
-    running = [t for t in started if as_of <= t.end_on]
-    candidates = running or started
-    return max(candidates, key=lambda t: (t.start_on, t.pk)) if candidates else None
-
-
-def journey_progress(
-    *,
-    member: Member,
-    milestones: Sequence[SuccessMilestone],
-    achievements: Iterable[MilestoneAchievement],
-    term: MembershipTerm | None,
-    as_of: date,
-) -> list[MilestoneProgress]:
-    """Each milestone in order with its due date (anchor + offset), achievement and state on `as_of`."""
-    achieved_on = {a.milestone_id: a.achieved_on for a in achievements}
-    progress: list[MilestoneProgress] = []
-    next_found = False
-    for milestone in sorted(milestones, key=lambda m: m.order):
-        anchor = member.joined_on if milestone.due_from == SuccessMilestone.DueFrom.JOIN else None
-        if milestone.due_from == SuccessMilestone.DueFrom.TERM_START and term is not None:
-            anchor = term.start_on
-        due_on = None if anchor is None else anchor + timedelta(days=milestone.due_offset_days)
-        grace_ends_on = None if due_on is None else due_on + timedelta(days=milestone.grace_days)
-        achieved = achieved_on.get(milestone.pk)
-        if achieved is not None:
-            state = MilestoneState.ACHIEVED
-        elif due_on is None or grace_ends_on is None:
-            state = MilestoneState.UNSCHEDULED
-        elif as_of > grace_ends_on:
-            state = MilestoneState.OVERDUE
-        elif as_of > due_on:
-            state = MilestoneState.IN_GRACE
-        else:
-            state = MilestoneState.UPCOMING
-        is_next = achieved is None and not next_found
-        next_found = next_found or is_next
-        progress.append(
-            MilestoneProgress(
-                milestone=milestone,
-                due_on=due_on,
-                grace_ends_on=grace_ends_on,
-                achieved_on=achieved,
-                state=state,
-                is_next=is_next,
-            )
-        )
-    return progress
 
 
 def member_360(

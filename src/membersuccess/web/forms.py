@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from membersuccess.members.models import Member, Segment
-from membersuccess.members.selectors import MAX_QUERY_LENGTH, SORT_CHOICES
+from membersuccess.members.selectors import JOURNEY_FILTERS, MAX_QUERY_LENGTH, SORT_CHOICES
 from membersuccess.scoring.models import VectorSnapshot
 from membersuccess.scoring.selectors import FLAGS
 
@@ -38,6 +38,9 @@ class MemberFilterForm(forms.Form):
     flag = forms.ChoiceField(
         label="Flag", required=False, choices=[("", "Any flag"), *((f.code, f.label) for f in FLAGS)]
     )
+    journey = forms.ChoiceField(
+        label="Journey", required=False, choices=[("", "Any journey state"), *JOURNEY_FILTERS.items()]
+    )
     # Set by the portfolio's "what changed" links: the status a week earlier.
     was = forms.ChoiceField(required=False, choices=[("", ""), *VectorSnapshot.Status.choices])
     sort = forms.ChoiceField(
@@ -54,6 +57,7 @@ class MemberFilterForm(forms.Form):
             "segment": segment.code if isinstance(segment, Segment) else "",
             "status": data.get("status") or "",
             "sort": data.get("sort") or DEFAULT_SORT,
+            "journey": data.get("journey") or "",
         }
 
     def vector_criteria(self) -> dict[str, str]:

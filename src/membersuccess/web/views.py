@@ -100,7 +100,9 @@ def members(request: HttpRequest) -> HttpResponse:
         "page": page,
         "sort": criteria["sort"],
         "sort_headers": sort_headers(criteria["sort"]),
-        "is_filtered": bool(criteria["query"] or criteria["segment"] or criteria["status"] or vector_filtered),
+        "is_filtered": bool(
+            criteria["query"] or criteria["segment"] or criteria["status"] or criteria["journey"] or vector_filtered
+        ),
         "vector_run": run,
         "vector_filtered": vector_filtered,
         "was": vector_criteria["was"],
