@@ -37,7 +37,8 @@ def test_reimporting_the_same_file_adds_nothing(catalog, write_file: Callable[[s
 
 
 def test_an_unknown_required_outcome_is_rejected_naming_the_known_ones(catalog, write_file) -> None:
-    path = write_file("a.csv", HEADER + "A-1,Ada,2024-05-01,get-rich,referral,,,\nA-2,Bo,2024-05-02,find-a-job,web,,,\n")
+    rows = "A-1,Ada,2024-05-01,get-rich,referral,,,\nA-2,Bo,2024-05-02,find-a-job,web,,,\n"
+    path = write_file("a.csv", HEADER + rows)
     result = run_import(kind="applicants", path=path)
     [reject] = rejects_in(result.rejects_path)
     assert (reject["_line"], reject["_column"]) == ("2", "required_outcome")
