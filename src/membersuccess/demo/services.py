@@ -11,6 +11,7 @@ from membersuccess.demo.blueprint import DEMO_PASSWORD, DEMO_USERNAME
 from membersuccess.demo.catalog import install_demo_catalog
 from membersuccess.demo.generator import IMPORT_ORDER, default_as_of, generate_demo_files
 from membersuccess.ingest.services import ImportResult, run_import
+from membersuccess.plays.library import install_default_library
 
 Progress = Callable[[int], None]
 
@@ -88,6 +89,7 @@ def build_demo(
     """Build the demo association and load it exactly as an organization would load its own data."""
     as_of = as_of or default_as_of()
     catalog = install_demo_catalog()
+    install_default_library()  # the plays that ship with the product, linked to the demo's outcomes
     shared = _SharedProgress(members=members, report=progress)
     # Until the files exist the import share is unknown; plan with ~100 interactions a member.
     shared.plan_imports({"members": members, "memberships": 2 * members, "outcomes": members,
