@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from membersuccess.errors import SetupError
+from membersuccess.evidence.cli import forecast_app
 from membersuccess.outreach.cli import app as outreach_app
 
 app = typer.Typer(
@@ -232,6 +233,7 @@ def _score_demo(*, as_of: date) -> None:
 token_app = typer.Typer(help="API tokens for systems that push data or read it.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(outreach_app, name="outreach")
+app.add_typer(forecast_app, name="forecast")
 
 
 @token_app.command("create")

@@ -1,0 +1,130 @@
+"""`msm forecast retention`, `msm signals discover|learn` and `msm backtest`; membersuccess.cli only wires them in.
+
+Every error the data can cause ends with one line naming what is wrong, and exit code 2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from membersuccess.evidence.errors import EvidenceError
+
+forecast_app = typer.Typer(help="Retention projections and member lifetime value.", no_args_is_help=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Where the SQLite database lives (default: $MSM_DATA_DIR or ./msm-data)."),
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+
+
+@contextmanager
+def _clear_errors() -> Iterator[None]:
+    """Evidence errors end the command with their one-line message and exit code 2."""
+    try:
+        yield
+    except EvidenceError as error:
+        err.print("[red]error:[/red] " + _escape(str(error)), highlight=False)
+        raise typer.Exit(2) from error
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise EvidenceError(f"{option} {value!r} is not a date: use YYYY-MM-DD, e.g. 2024-06-30") from None
+
+
+def _start(data_dir: Path | None) -> None:
+    from membersuccess.cli import _start as start
+
+    start(data_dir)
+
+
+@forecast_app.command("retention")
+def forecast_retention(
+    cohort: Annotated[
+        Path | None, typer.Option("--cohort", help="A file with columns period,active (members still active).")
+    ] = None,
+    horizon: Annotated[int, typer.Option(help="How many renewal periods to project.")] = 10,
+    dues: Annotated[
+        float | None,
+        typer.Option(help="Dues per period for lifetime value (default: each group's average term, or 1 for a file)."),
+    ] = None,
+    discount_rate: Annotated[float, typer.Option("--discount-rate", help="Discount rate per period.")] = 0.10,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Count renewals known by YYYY-MM-DD (default: the data's end).")
+    ] = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Fit the shifted-beta-geometric retention model; project retention and member lifetime value."""
+    from membersuccess.evidence.forecast import forecast_from_database, forecast_from_file, forecasts_json
+
+    with _clear_errors():
+        notes: list[str] = []
+        day = _parse_date(as_of, "--as-of")
+        if cohort is not None:
+            forecasts = [forecast_from_file(cohort, horizon=horizon, dues=dues, discount_rate=discount_rate)]
+        else:
+            _start(data_dir)
+            from django.utils import timezone
+
+            from membersuccess.evidence.selectors import data_end
+
+            day = day or data_end(today=timezone.localdate())
+            forecasts, notes = forecast_from_database(
+                as_of=day, horizon=horizon, dues=dues, discount_rate=discount_rate
+            )
+    if as_json:
+        print(forecasts_json(forecasts, as_of=day if cohort is None else None))
+        return
+    for forecast in forecasts:
+        _print_forecast(forecast)
+    for note in notes:
+        err.print(f"note: {_escape(note)}", highlight=False)
+
+
+def _print_forecast(forecast: object) -> None:
+    from membersuccess.evidence.forecast import RetentionForecast
+
+    assert isinstance(forecast, RetentionForecast)
+    title = (
+        f"{forecast.name}: alpha {forecast.alpha:.3f}, beta {forecast.beta:.3f} "
+        f"({forecast.members:,} members in {forecast.cohorts} cohort{'s' if forecast.cohorts != 1 else ''})"
+    )
+    table = Table("period", "projected active", "renewal rate", "observed", title=title)
+    for point in forecast.retention:
+        table.add_row(
+            str(point.period),
+            f"{point.survival:.1%}",
+            "" if point.renewal_rate is None else f"{point.renewal_rate:.1%}",
+            "" if point.observed is None else f"{point.observed:.1%}",
+        )
+    out.print(table)
+    out.print(
+        f"Lifetime value of a member joining now: {forecast.lifetime_value:,.2f} "
+        f"(dues {forecast.dues:,.2f} a period, discount rate {forecast.discount_rate:.0%}); "
+        f"still to come from a member who has renewed once: {forecast.residual_lifetime_value[1]:,.2f}"
+        if len(forecast.residual_lifetime_value) > 1
+        else f"Lifetime value of a member joining now: {forecast.lifetime_value:,.2f}",
+        highlight=False,
+    )
+
