@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "membersuccess.scoring",
     "membersuccess.evidence",
     "membersuccess.potential",
+    "membersuccess.renewals",
     "membersuccess.web",
 ]
 

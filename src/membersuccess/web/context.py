@@ -28,6 +28,7 @@ _SECTIONS = {
     "members": {"members", "member"},
     "portfolio": {"dashboard"},
     "signals": {"signals", "signals_edit", "signals_import", "signals_version"},
+    "renewals": {"renewals", "renewals_expansion", "renewals_retention"},
 }
 
 
@@ -43,6 +44,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         NavItem("Portfolio", reverse("dashboard"), url_name in _SECTIONS["portfolio"]),
         NavItem("Members", reverse("members"), url_name in _SECTIONS["members"]),
         NavItem("Signals", reverse("signals"), url_name in _SECTIONS["signals"]),
+        NavItem("Renewals", reverse("renewals"), url_name in _SECTIONS["renewals"]),
     ]
     if may_import(user):
         items.append(NavItem("Imports", reverse("imports"), bool(url_name and url_name.startswith("import"))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from membersuccess.web import imports, portfolio_views, signal_views, views
+from membersuccess.web import imports, portfolio_views, renewal_views, signal_views, views
 
 urlpatterns = [
     path("login/", views.MemberSuccessLoginView.as_view(), name="login"),
@@ -29,4 +29,6 @@ urlpatterns = [
     path("imports/mappings/new/", imports.mapping_new, name="import_mapping_new"),
     path("imports/mappings/<int:pk>/", imports.mapping_edit, name="import_mapping_edit"),
     path("imports/mappings/<int:pk>/delete/", imports.mapping_delete, name="import_mapping_delete"),
+    path("renewals/", renewal_views.pipeline, name="renewals"),
+    path("renewals/pipeline.csv", renewal_views.pipeline_csv, name="renewals_csv"),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RenewalsConfig(AppConfig):
+    name = "membersuccess.renewals"
+    verbose_name = "Renewals and expansion"
