@@ -228,6 +228,10 @@ def _score_demo(*, as_of: date) -> None:
     by_status = Counter(VectorSnapshot.objects.filter(run=run).values_list("status", flat=True))
     shown = ", ".join(f"{count:,} {status.replace('_', ' ')}" for status, count in by_status.most_common())
     out.print(f"Success Vectors as of {as_of}: {shown or 'no active members'}", highlight=False)
+    from membersuccess.plays.services import apply_plays
+
+    applied = apply_plays(as_of=as_of)
+    out.print(f"Plays started for {applied.plays_started:,} members ({applied.tasks_created:,} tasks)", highlight=False)
 
 
 token_app = typer.Typer(help="API tokens for systems that push data or read it.", no_args_is_help=True)

@@ -60,6 +60,10 @@ def score_command(
     seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
     table.add_row("time", f"{seconds:.1f} s")
     out.print(table)
+    from membersuccess.plays.services import apply_plays
+
+    applied = apply_plays(as_of=run.as_of)
+    out.print(f"Plays started: {applied.plays_started:,} ({applied.tasks_created:,} tasks)", highlight=False)
 
 
 def bench_score_command(
