@@ -18,6 +18,7 @@ from rich.table import Table
 from membersuccess.errors import SetupError
 from membersuccess.evidence.cli import forecast_app
 from membersuccess.outreach.cli import app as outreach_app
+from membersuccess.renewals.cli import app as renewals_app
 
 app = typer.Typer(
     name="msm",
@@ -237,6 +238,7 @@ def _score_demo(*, as_of: date) -> None:
 token_app = typer.Typer(help="API tokens for systems that push data or read it.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(outreach_app, name="outreach")
+app.add_typer(renewals_app, name="renewals")
 app.add_typer(forecast_app, name="forecast")
 
 
