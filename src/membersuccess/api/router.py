@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from membersuccess.api.interactions import router as interactions_router
 from membersuccess.api.outreach import router as outreach_router
+from membersuccess.api.potential import router as potential_router
 from membersuccess.api.renewals import router as renewals_router
 
 api = NinjaAPI(
@@ -18,6 +19,7 @@ api = NinjaAPI(
 )
 api.add_router("/interactions", interactions_router)
 api.add_router("/outreach", outreach_router)
+api.add_router("/potential", potential_router)
 api.add_router("/renewals", renewals_router)
 
 
