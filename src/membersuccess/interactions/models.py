@@ -13,7 +13,9 @@ class Interaction(models.Model):
 
     source = models.CharField(max_length=40)
     external_id = models.CharField(max_length=64)
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="interactions")
+    # No index of its own: the (member, occurred_at) index below serves every lookup by member,
+    # and a second one would be one more B-tree written for each imported row.
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="interactions", db_index=False)
     kind = models.CharField(max_length=60)
     occurred_at = models.DateTimeField()
     value = models.FloatField(null=True, blank=True)
