@@ -17,6 +17,7 @@ from rich.table import Table
 
 from membersuccess.errors import SetupError
 from membersuccess.evidence.cli import forecast_app
+from membersuccess.evidence.report.cli import app as report_app
 from membersuccess.outreach.cli import app as outreach_app
 from membersuccess.renewals.cli import app as renewals_app
 
@@ -240,6 +241,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(outreach_app, name="outreach")
 app.add_typer(renewals_app, name="renewals")
 app.add_typer(forecast_app, name="forecast")
+app.add_typer(report_app, name="report")
 
 
 @token_app.command("create")

@@ -1,0 +1,1 @@
+"""The executive report: figures, sections, HTML and PDF."""
