@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from membersuccess.errors import SetupError
-from membersuccess.evidence.cli import forecast_app
+from membersuccess.evidence.cli import forecast_app, signals_app
 from membersuccess.evidence.report.cli import app as report_app
 from membersuccess.outreach.cli import app as outreach_app
 from membersuccess.renewals.cli import app as renewals_app
@@ -241,6 +241,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(outreach_app, name="outreach")
 app.add_typer(renewals_app, name="renewals")
 app.add_typer(forecast_app, name="forecast")
+app.add_typer(signals_app, name="signals")
 app.add_typer(report_app, name="report")
 
 
