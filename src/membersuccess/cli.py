@@ -19,6 +19,7 @@ from membersuccess.errors import SetupError
 from membersuccess.evidence.cli import forecast_app, signals_app
 from membersuccess.evidence.report.cli import app as report_app
 from membersuccess.outreach.cli import app as outreach_app
+from membersuccess.potential.cli import app as potential_app
 from membersuccess.renewals.cli import app as renewals_app
 
 app = typer.Typer(
@@ -239,6 +240,7 @@ def _score_demo(*, as_of: date) -> None:
 token_app = typer.Typer(help="API tokens for systems that push data or read it.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(outreach_app, name="outreach")
+app.add_typer(potential_app, name="potential")
 app.add_typer(renewals_app, name="renewals")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(signals_app, name="signals")
