@@ -1,4 +1,4 @@
-"""GET /api/v1/renewals/...: the renewal pipeline (and expansion opportunities) for other systems and reports."""
+"""GET /api/v1/renewals/...: the renewal pipeline and expansion opportunities, for other systems and reports."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from membersuccess.api.auth import RoleSession, TokenAuth
 from membersuccess.api.models import ApiToken
 from membersuccess.renewals.errors import RenewalError
 from membersuccess.renewals.pipeline import DEFAULT_SORT, DEFAULT_WINDOW, SORTS, WINDOWS, parse_as_of, parse_window
-from membersuccess.renewals.selectors import renewal_pipeline
+from membersuccess.renewals.selectors import Opportunity, expansion_opportunities, renewal_pipeline
 
 router = Router(tags=["renewals"])
 # Reading: a system with a read token (the whole membership) or anyone on staff (the members they may see).
@@ -123,4 +123,60 @@ def pipeline(request: HttpRequest, query: Query[PipelineQuery]) -> PipelineOut:
             )
             for row in result.rows
         ],
+    )
+
+
+class OpportunityOut(Schema):
+    member_id: str = Field(..., description="The member's external id.")
+    member: str
+    segment: str
+    success_status: str | None
+    score: float | None
+    required_outcome: str = Field(..., description="What the member is trying to achieve.")
+    offering: str = Field(..., description="The offering's code.")
+    offering_name: str
+    kind: str = Field(..., description="`upsell` (a higher membership tier) or `cross_sell`.")
+    price: Decimal
+    held_back: bool
+    reason: str = Field(..., description="Why it is ready, or why it is held back, in words.")
+
+
+class ExpansionOut(Schema):
+    as_of: date
+    ready: list[OpportunityOut] = Field(..., description="Best prepared first: on track, highest score.")
+    held_back: list[OpportunityOut]
+
+
+class ExpansionQuery(Schema):
+    as_of: str = Field("", description="As of this day (YYYY-MM-DD); default today.")
+
+
+def _opportunity(o: Opportunity) -> OpportunityOut:
+    return OpportunityOut(
+        member_id=o.external_id, member=o.member_name, segment=o.segment, success_status=o.vector_status,
+        score=o.score, required_outcome=o.required_outcome, offering=o.offering_code,
+        offering_name=o.offering_name, kind=o.kind, price=o.price, held_back=o.held_back, reason=o.reason,
+    )
+
+
+@router.get(
+    "/expansion",
+    response={200: ExpansionOut, 400: Problem},
+    auth=READ_AUTH,
+    summary="Expansion opportunities",
+    description="Offerings that serve each member's desired outcome and that they do not have: ready for "
+    "members on track, held back (with the reason) for members who are not, until a success plan is in motion. "
+    "Needs a read token or a staff session (staff see the members they work with).",
+)
+def expansion(request: HttpRequest, query: Query[ExpansionQuery]) -> ExpansionOut:
+    try:
+        result = expansion_opportunities(
+            as_of=parse_as_of(query.as_of, default=timezone.localdate()), user=reader(request)
+        )
+    except RenewalError as error:
+        raise HttpError(400, str(error)) from error
+    return ExpansionOut(
+        as_of=result.as_of,
+        ready=[_opportunity(o) for o in result.ready],
+        held_back=[_opportunity(o) for o in result.held_back],
     )

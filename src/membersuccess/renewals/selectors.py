@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from membersuccess.accounts.roles import AnyUser
+from membersuccess.renewals.expansion import Expansion, Opportunity, expansion_opportunities
 from membersuccess.renewals.pipeline import (
     DEFAULT_WINDOW,
     UNSCORED,
@@ -21,11 +22,14 @@ from membersuccess.renewals.pipeline import (
 from membersuccess.renewals.probability import RenewalModel, renewal_model
 
 __all__ = [
+    "Expansion",
+    "Opportunity",
     "Pipeline",
     "PipelineRow",
     "PlanState",
     "RenewalModel",
     "ValueAtRisk",
+    "expansion_opportunities",
     "renewal_model",
     "renewal_pipeline",
     "value_at_risk",

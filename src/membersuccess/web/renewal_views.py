@@ -25,7 +25,7 @@ from membersuccess.renewals.pipeline import (
     parse_sort,
     parse_window,
 )
-from membersuccess.renewals.selectors import renewal_pipeline
+from membersuccess.renewals.selectors import expansion_opportunities, renewal_pipeline
 from membersuccess.scoring.models import VectorSnapshot
 
 ROWS_PER_PAGE = 50
@@ -102,3 +102,20 @@ def pipeline_csv(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="renewal-pipeline-{result.as_of.isoformat()}-{result.window}d.csv"'
     )
     return response
+
+
+def expansion(request: HttpRequest) -> HttpResponse:
+    """Offerings that serve members' desired outcomes: ready for members on track, held back for the rest."""
+    errors: dict[str, str] = {}
+    result = None
+    try:
+        as_of = parse_as_of(request.GET.get("as_of", "").strip(), default=timezone.localdate())
+        result = expansion_opportunities(as_of=as_of, user=request.user)
+    except RenewalError as error:
+        errors[error.field or "as_of"] = str(error)
+    context = {
+        "expansion": result,
+        "errors": errors,
+        "ready": Paginator(result.ready if result else [], ROWS_PER_PAGE).get_page(request.GET.get("page")),
+    }
+    return render(request, "web/renewals/expansion.html", context, status=400 if errors else 200)
