@@ -81,7 +81,8 @@ def _import_run(world: World) -> Mapping[str, object]:
 
 
 def _mapping(world: World) -> Mapping[str, object]:
-    mapping = column_mapping_save(kind="members", name="Matrix mapping", labels={"external_id": "Constituent ID", "name": "Name", "joined_on": "Joined"})
+    labels = {"external_id": "Constituent ID", "name": "Name", "joined_on": "Joined"}
+    mapping = column_mapping_save(kind="members", name="Matrix mapping", labels=labels)
     return {"pk": mapping.pk}
 
 
