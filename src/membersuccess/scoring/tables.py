@@ -159,12 +159,16 @@ def previous_vectors(*, as_of: date) -> pa.Table | None:
     )
     if run is None:
         return None
+    from membersuccess.plays.selectors import open_saves
+
+    # A save staff recorded (plays.record_save) puts the member at risk as if the engine had flagged it.
+    recorded = set(open_saves())
     rows = VectorSnapshot.objects.filter(run=run).values_list("member_id", "status", "flags", "next_milestone_id")
     member_ids, statuses, saved, next_ids = [], [], [], []
     for member_id, status, flags, next_id in rows.iterator(chunk_size=FETCH_ROWS):
         member_ids.append(member_id)
         statuses.append(status)
-        saved.append("saved_at_risk" in (flags or []))
+        saved.append("saved_at_risk" in (flags or []) or member_id in recorded)
         next_ids.append(next_id)
     schema = arrow_schema("previous")
     return pa.table([member_ids, statuses, saved, next_ids], schema=schema)
