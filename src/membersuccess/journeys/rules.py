@@ -130,7 +130,7 @@ def _codes(
         if unknown:
             listed = ", ".join(sorted(known)[:15])
             errors[name] = (
-                f"unknown {what} {unknown[0]!r}: no interaction of that {what} has been imported "
+                f"unknown {what} {unknown[0]!r}: no interaction with it has been imported "
                 f"(known: {listed}{', ...' if len(known) > 15 else ''})"
             )
     return codes

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from membersuccess.interactions.models import Interaction
 from membersuccess.journeys.models import Journey, MilestoneAchievement, SuccessMilestone
 from membersuccess.members.models import Member, MembershipTerm
 
@@ -242,3 +243,32 @@ def journeys_for_editor() -> QuerySet[Journey]:
     return Journey.objects.select_related("required_outcome", "segment").order_by(
         "required_outcome__name", "segment__name", "name", "pk"
     )
+
+
+@dataclass(frozen=True)
+class JourneyRow:
+    """One journey as the journeys list shows it."""
+
+    journey: Journey
+    milestone_count: int
+    member_count: int
+
+
+def journey_rows() -> list[JourneyRow]:
+    """Every journey with how many milestones it has and how many members are on it."""
+    journeys = journeys_for_editor().annotate(
+        n_milestones=Count("milestones", distinct=True), n_members=Count("members", distinct=True)
+    )
+    return [JourneyRow(journey=j, milestone_count=j.n_milestones, member_count=j.n_members) for j in journeys]
+
+
+def imported_kinds() -> tuple[set[str], set[str]]:
+    """The interaction kinds and sources imported so far, which milestone rules may name.
+
+    One pass over the interactions: run only when an admin opens or saves a milestone."""
+    kinds: set[str] = set()
+    sources: set[str] = set()
+    for source, kind in Interaction.objects.order_by().values_list("source", "kind").distinct():
+        kinds.add(kind)
+        sources.add(source)
+    return kinds, sources

@@ -8,6 +8,10 @@ from membersuccess.potential import fit as fit_model
 from membersuccess.potential.criteria import CriteriaContext, CriterionResult, FitSubject, judge
 from membersuccess.potential.models import FitCriterion, FitModel
 
+BAND_LABELS = {"strong": "Strong fit", "moderate": "Moderate fit", "poor": "Poor fit"}
+# The page styles shared with the Success Vector: strong reads as on track, poor as off track.
+BAND_BADGES = {"strong": "on_track", "moderate": "too_early", "poor": "off_track"}
+
 
 @dataclass(frozen=True)
 class Fit:
@@ -20,7 +24,15 @@ class Fit:
 
     @property
     def band_label(self) -> str:
-        return {"strong": "Strong fit", "moderate": "Moderate fit", "poor": "Poor fit"}[self.band]
+        return BAND_LABELS[self.band]
+
+    @property
+    def badge(self) -> str:
+        return BAND_BADGES[self.band]
+
+    @property
+    def chance_percent(self) -> int | None:
+        return None if self.chance is None else round(100 * self.chance)
 
 
 def _plain(value: object) -> str:

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from membersuccess.members.models import Member
-from membersuccess.potential.assessment import Fit, assess
+from membersuccess.potential.assessment import BAND_BADGES, Fit, assess, model_is_useful
 from membersuccess.potential.criteria import CriteriaContext, FitSubject, criteria_context, explain
 from membersuccess.potential.history import FIRST_YEAR_DAYS, member_subject
 from membersuccess.potential.models import Applicant, DeclaredAttribute, FitBand, FitCriterion, FitModel, MemberFit
@@ -68,6 +68,18 @@ class MemberFitView:
     reasons: list[str]
     model: FitModel | None
     stored: bool  # False when worked out now because no training run has covered this member yet
+
+    @property
+    def badge(self) -> str:
+        return BAND_BADGES[self.band]
+
+    @property
+    def chance_percent(self) -> int | None:
+        return None if self.chance is None else round(100 * self.chance)
+
+    @property
+    def model_used(self) -> bool:
+        return model_is_useful(self.model)
 
 
 def member_fit_at_joining(*, member: Member) -> MemberFitView:

@@ -29,6 +29,8 @@ _SECTIONS = {
     "portfolio": {"dashboard"},
     "signals": {"signals", "signals_edit", "signals_import", "signals_version"},
     "renewals": {"renewals", "renewals_expansion", "renewals_retention"},
+    "journeys": {"journeys", "journey", "journey_new", "journey_edit", "milestone_new", "milestone_edit",
+                 "milestone_remove"},
 }
 
 
@@ -44,6 +46,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         NavItem("Portfolio", reverse("dashboard"), url_name in _SECTIONS["portfolio"]),
         NavItem("Members", reverse("members"), url_name in _SECTIONS["members"]),
         NavItem("Signals", reverse("signals"), url_name in _SECTIONS["signals"]),
+        NavItem("Journeys", reverse("journeys"), url_name in _SECTIONS["journeys"]),
         NavItem("Renewals", reverse("renewals"), url_name in _SECTIONS["renewals"]),
     ]
     if may_import(user):

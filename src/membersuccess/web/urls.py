@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from membersuccess.web import imports, portfolio_views, renewal_views, signal_views, views
+from membersuccess.web import imports, journey_views, portfolio_views, renewal_views, signal_views, views
 
 urlpatterns = [
     path("login/", views.MemberSuccessLoginView.as_view(), name="login"),
@@ -14,6 +14,21 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("members/", views.members, name="members"),
     path("members/<int:pk>/", views.member, name="member"),
+    path("members/<int:pk>/journey/", journey_views.member_journey, name="member_journey"),
+    path("members/<int:pk>/desired-outcome/", journey_views.member_desired_outcome, name="member_desired_outcome"),
+    path(
+        "members/<int:pk>/milestones/<int:milestone_pk>/confirm/",
+        journey_views.member_milestone_confirm,
+        name="member_milestone_confirm",
+    ),
+    path("journeys/", journey_views.journeys, name="journeys"),
+    path("journeys/new/", journey_views.journey_new, name="journey_new"),
+    path("journeys/<int:pk>/", journey_views.journey, name="journey"),
+    path("journeys/<int:pk>/edit/", journey_views.journey_edit, name="journey_edit"),
+    path("journeys/<int:pk>/milestones/new/", journey_views.milestone_new, name="milestone_new"),
+    path("journeys/milestones/<int:pk>/edit/", journey_views.milestone_edit, name="milestone_edit"),
+    path("journeys/milestones/<int:pk>/move/", journey_views.milestone_move_view, name="milestone_move"),
+    path("journeys/milestones/<int:pk>/remove/", journey_views.milestone_remove_view, name="milestone_remove"),
     path("portfolio/", portfolio_views.dashboard, name="dashboard"),
     path("signals/", signal_views.signals, name="signals"),
     path("signals/edit/", signal_views.signals_edit, name="signals_edit"),

@@ -23,6 +23,7 @@ from membersuccess.members.selectors import (
     members_for_list,
     terms_ending_soon,
 )
+from membersuccess.potential.selectors import member_fit_at_joining
 from membersuccess.scoring.selectors import (
     comparison_run,
     filter_members_by_vector,
@@ -119,6 +120,7 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
         # Members outside the user's portfolio get the same answer as members that do not exist.
         raise Http404("No member with this ID is visible to you.") from None
     context = {"m": view, "member": view.member, "vector": member_vector(member=view.member)}
+    context["potential_fit"] = member_fit_at_joining(member=view.member)
     return render(request, "web/members/detail.html", context)
 
 
