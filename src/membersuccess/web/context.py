@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from membersuccess.accounts.roles import may_use_admin, role_label
 from membersuccess.web.imports import may_import
+from membersuccess.web.potential_views import may_see_potential
 
 PRODUCT_NAME = "Member Success"
 
@@ -51,6 +52,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     ]
     if may_import(user):
         items.append(NavItem("Imports", reverse("imports"), bool(url_name and url_name.startswith("import"))))
+    if may_see_potential(user):
+        items.append(NavItem("Potential", reverse("potential_applicants"), (url_name or "").startswith("potential")))
     if may_use_admin(user):
         items.append(NavItem("Admin", reverse("admin:index"), False))
     return {"product_name": PRODUCT_NAME, "nav_items": items, "user_role": role_label(user)}

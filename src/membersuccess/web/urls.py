@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+import membersuccess.web.potential_views as potential_views
 from membersuccess.web import imports, journey_views, portfolio_views, renewal_views, signal_views, views
 
 urlpatterns = [
@@ -44,6 +45,13 @@ urlpatterns = [
     path("imports/mappings/new/", imports.mapping_new, name="import_mapping_new"),
     path("imports/mappings/<int:pk>/", imports.mapping_edit, name="import_mapping_edit"),
     path("imports/mappings/<int:pk>/delete/", imports.mapping_delete, name="import_mapping_delete"),
+    path("potential/", potential_views.applicants, name="potential_applicants"),
+    path("potential/new/", potential_views.applicant_new, name="potential_applicant_new"),
+    path("potential/criteria/", potential_views.criteria, name="potential_criteria"),
+    path("potential/criteria/add/", potential_views.criterion_add, name="potential_criterion_add"),
+    path("potential/criteria/<int:pk>/toggle/", potential_views.criterion_toggle, name="potential_criterion_toggle"),
+    path("potential/train/", potential_views.train, name="potential_train"),
+    path("potential/report/", potential_views.report, name="potential_report"),
     path("renewals/", renewal_views.pipeline, name="renewals"),
     path("renewals/pipeline.csv", renewal_views.pipeline_csv, name="renewals_csv"),
     path("renewals/expansion/", renewal_views.expansion, name="renewals_expansion"),
