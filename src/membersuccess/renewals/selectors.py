@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from membersuccess.accounts.roles import AnyUser
+from membersuccess.members.models import Member, MembershipTerm
 from membersuccess.renewals.expansion import Expansion, Opportunity, expansion_opportunities
 from membersuccess.renewals.pipeline import (
     DEFAULT_WINDOW,
@@ -17,21 +18,27 @@ from membersuccess.renewals.pipeline import (
     Pipeline,
     PipelineRow,
     PlanState,
+    plan_states,
     renewal_pipeline,
 )
 from membersuccess.renewals.probability import RenewalModel, renewal_model
+from membersuccess.renewals.retention import Retention, retention
 
 __all__ = [
     "Expansion",
+    "MemberRenewal",
     "Opportunity",
     "Pipeline",
     "PipelineRow",
     "PlanState",
     "RenewalModel",
+    "Retention",
     "ValueAtRisk",
     "expansion_opportunities",
+    "member_renewal",
     "renewal_model",
     "renewal_pipeline",
+    "retention",
     "value_at_risk",
 ]
 
@@ -63,3 +70,31 @@ def value_at_risk(*, as_of: date, window: int = DEFAULT_WINDOW, user: AnyUser | 
         )
         for status, rows in groups.items()
     ]
+
+
+@dataclass(frozen=True)
+class MemberRenewal:
+    """What the member 360 shows about renewal: the term up for renewal, its success plan, the last outcome."""
+
+    term: MembershipTerm | None  # the member's active term that ends first
+    days_left: int | None
+    plan: PlanState | None
+    last_decided: MembershipTerm | None  # the latest term whose outcome is recorded
+
+
+def member_renewal(*, member: Member, as_of: date) -> MemberRenewal:
+    """The member's renewal at a glance (the caller has already checked the member is visible)."""
+    term = (
+        member.terms.filter(status=MembershipTerm.Status.ACTIVE).select_related("offering").order_by("end_on").first()
+    )
+    plans = plan_states(term_ids=[term.pk]) if term else {}
+    last_decided = (
+        member.terms.exclude(status=MembershipTerm.Status.ACTIVE).select_related("offering")
+        .order_by("-end_on", "-pk").first()
+    )
+    return MemberRenewal(
+        term=term,
+        days_left=(term.end_on - as_of).days if term else None,
+        plan=plans.get(term.pk) if term else None,
+        last_decided=last_decided,
+    )

@@ -1,18 +1,24 @@
-"""Renewal pages: the pipeline and its CSV export. Views parse the request and hand over to renewals selectors."""
+"""Renewal pages: the pipeline and its CSV export, expansion readiness, and recording renewals and lapses.
+
+Views parse the request and hand over to the renewals selectors and services."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from membersuccess.accounts.models import AuditEntry, Team
+from membersuccess.accounts.models import AuditEntry, Role, Team
+from membersuccess.accounts.roles import AnyUser, role_of
 from membersuccess.exports import spreadsheet_safe
-from membersuccess.members.models import Segment
+from membersuccess.members.models import Member, Segment
+from membersuccess.members.selectors import visible_members
 from membersuccess.renewals.errors import RenewalError
 from membersuccess.renewals.pipeline import (
     DEFAULT_SORT,
@@ -25,8 +31,15 @@ from membersuccess.renewals.pipeline import (
     parse_sort,
     parse_window,
 )
-from membersuccess.renewals.selectors import expansion_opportunities, renewal_pipeline
+from membersuccess.renewals.selectors import (
+    MemberRenewal,
+    expansion_opportunities,
+    member_renewal,
+    renewal_pipeline,
+)
+from membersuccess.renewals.services import record_lapse, record_renewal, record_return
 from membersuccess.scoring.models import VectorSnapshot
+from membersuccess.web.renewal_forms import LapseForm, NextTermForm, ReturnForm
 
 ROWS_PER_PAGE = 50
 CSV_COLUMNS = [
@@ -119,3 +132,71 @@ def expansion(request: HttpRequest) -> HttpResponse:
         "ready": Paginator(result.ready if result else [], ROWS_PER_PAGE).get_page(request.GET.get("page")),
     }
     return render(request, "web/renewals/expansion.html", context, status=400 if errors else 200)
+
+
+def may_record(user: AnyUser) -> bool:
+    """Whether the user may record renewals and lapses: anyone on staff but executives, who read."""
+    role = role_of(user)
+    return role is not None and role != Role.EXECUTIVE
+
+
+def member_renewal_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a renewal (or upgrade, downgrade), a lapse, or a return for one member."""
+    member = get_object_or_404(visible_members(user=request.user), pk=pk)
+    allowed = may_record(request.user)
+    if request.method == "POST" and not allowed:
+        raise PermissionDenied("Executives read renewals; someone on staff records them.")
+    renewal = member_renewal(member=member, as_of=timezone.localdate())
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    renew_form = NextTermForm(request.POST if action == "renew" else None, prefix="renew")
+    lapse_form = LapseForm(request.POST if action == "lapse" else None, prefix="lapse")
+    return_form = ReturnForm(request.POST if action == "return" else None, prefix="return")
+    if request.method == "POST":
+        try:
+            done = _record(action=action, request=request, member=member, renewal=renewal,
+                           forms=(renew_form, lapse_form, return_form))
+        except RenewalError as error:
+            form = {"renew": renew_form, "lapse": lapse_form, "return": return_form}.get(action)
+            if form is None:
+                return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            if done:
+                messages.success(request, done)
+                return redirect("member", pk=member.pk)
+    context = {
+        "member": member, "renewal": renewal, "may_record": allowed,
+        "renew_form": renew_form, "lapse_form": lapse_form, "return_form": return_form,
+    }
+    invalid = request.method == "POST"
+    return render(request, "web/renewals/record.html", context, status=400 if invalid else 200)
+
+
+def _record(
+    *, action: str, request: HttpRequest, member: Member, renewal: MemberRenewal,
+    forms: tuple[NextTermForm, LapseForm, ReturnForm],
+) -> str:
+    """Run the write the form asks for; returns the message to show, or "" when a form is invalid."""
+    renew_form, lapse_form, return_form = forms
+    if action not in ("renew", "lapse", "return"):
+        raise RenewalError(f"unknown action {action!r}; use renew, lapse or return")
+    if action in ("renew", "lapse") and renewal.term is None:
+        raise RenewalError(f"{member.name} has no active term to record an outcome for", field="__all__")
+    if action == "renew" and renewal.term is not None:
+        if not renew_form.is_valid():
+            return ""
+        new = record_renewal(term=renewal.term, by=request.user, next_term=renew_form.next_term())
+        renewal.term.refresh_from_db()
+        return (f"Recorded: {renewal.term.get_status_display().lower()} — the new term runs "
+                f"{new.start_on:%-d %b %Y} to {new.end_on:%-d %b %Y}.")
+    if action == "lapse" and renewal.term is not None:
+        if not lapse_form.is_valid():
+            return ""
+        data = lapse_form.cleaned_data
+        term = record_lapse(term=renewal.term, by=request.user, reason=data["reason"],
+                            cancelled=data["outcome"] == "cancelled")
+        return f"Recorded: the term ending {term.end_on:%-d %b %Y} {term.get_status_display().lower()}."
+    if not return_form.is_valid():
+        return ""
+    new = record_return(member=member, by=request.user, next_term=return_form.next_term())
+    return f"Recorded: {member.name} is back, from {new.start_on:%-d %b %Y}."

@@ -55,4 +55,5 @@ urlpatterns = [
     path("renewals/", renewal_views.pipeline, name="renewals"),
     path("renewals/pipeline.csv", renewal_views.pipeline_csv, name="renewals_csv"),
     path("renewals/expansion/", renewal_views.expansion, name="renewals_expansion"),
+    path("members/<int:pk>/renewal/", renewal_views.member_renewal_record, name="member_renewal_record"),
 ]
