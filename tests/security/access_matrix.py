@@ -117,6 +117,10 @@ ROUTES: dict[str, Access] = {
     "renewals": Access(get=SIGNED_IN),
     "renewals_csv": Access(get=SIGNED_IN),
     "renewals_expansion": Access(get=SIGNED_IN),
+    # Recording renewals and lapses: anyone on staff but executives, for the members they may see.
+    "member_renewal_record": Access(
+        get=SIGNED_IN, post=MAY_CHANGE_MEMBERS, kwargs=_member, stranger_kwargs=_stranger
+    ),
     # The API's own pages: the schema and its browsable docs are for signed-in staff; the root is empty.
     "api-1:openapi-json": Access(get=SIGNED_IN),
     "api-1:openapi-view": Access(get=SIGNED_IN),
