@@ -101,6 +101,25 @@ def filter_members_by_journey(members: QuerySet[Member], *, journey: str, as_of:
     raise ValueError(f"cannot filter members by journey {journey!r}; use one of {', '.join(JOURNEY_FILTERS)}")
 
 
+@dataclass(frozen=True)
+class JourneyGaps:
+    """How many of a user's members lack what staff need to guide them, each a members-list filter."""
+
+    outcome_unknown: int
+    overdue_milestone: int
+    no_journey: int
+
+
+def journey_gaps(*, user: AnyUser, as_of: date) -> JourneyGaps:
+    """Counts for the portfolio: desired outcome unknown, next milestone overdue, not on a journey."""
+    members = visible_members(user=user).filter(status__in=[Member.Status.ACTIVE, Member.Status.GRACE])
+    return JourneyGaps(
+        outcome_unknown=filter_members_by_journey(members, journey="outcome_unknown", as_of=as_of).count(),
+        overdue_milestone=filter_members_by_journey(members, journey="overdue_milestone", as_of=as_of).count(),
+        no_journey=filter_members_by_journey(members, journey="no_journey", as_of=as_of).count(),
+    )
+
+
 def members_for_list(
     *,
     user: AnyUser,

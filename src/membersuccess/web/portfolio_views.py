@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from membersuccess.accounts.roles import sees_all_members
+from membersuccess.members.selectors import journey_gaps
 from membersuccess.scoring.selectors import (
     comparison_run,
     failed_since_latest,
@@ -26,6 +28,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "running": run_in_progress(),
         "failed": failed_since_latest(run=run),
         "sees_all": sees_all_members(request.user),
+        "journey_gaps": journey_gaps(user=request.user, as_of=timezone.localdate()),
     }
     if run is not None:
         previous = comparison_run(run=run)
