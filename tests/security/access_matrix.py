@@ -24,6 +24,8 @@ from django.conf import settings
 
 from membersuccess.ingest.mappings import column_mapping_save
 from membersuccess.ingest.models import ImportRun
+from membersuccess.potential.models import FitModel
+from membersuccess.potential.services import criterion_create
 from membersuccess.scoring.services import signal_set_active
 from tests.security.world import Who, World
 
@@ -86,6 +88,16 @@ def _mapping(world: World) -> Mapping[str, object]:
     return {"pk": mapping.pk}
 
 
+def _fit_criterion(world: World) -> Mapping[str, object]:
+    return {"pk": criterion_create(kind="outcome_served").pk}
+
+
+def _fit_model(world: World) -> Mapping[str, object]:
+    FitModel.objects.create(as_of=world.member.joined_on, members_used=40, members_reached=20, cv_auc=0.7,
+                            folds=5, intercept=0.0, weights={}, poor_below=0.4, strong_from=0.6)
+    return {}
+
+
 # Pages and other URL routes, by URL name (namespace:name).
 ROUTES: dict[str, Access] = {
     # Signing in and out, and the load balancer's health check (no data).
@@ -121,6 +133,15 @@ ROUTES: dict[str, Access] = {
     "member_renewal_record": Access(
         get=SIGNED_IN, post=MAY_CHANGE_MEMBERS, kwargs=_member, stranger_kwargs=_stranger
     ),
+    # Success Potential: applicants are not members yet; the roles that see every member see them,
+    # admins and managers add them, only admins change the fit criteria or train the model.
+    "potential_applicants": Access(get=SEE_ALL_MEMBERS),
+    "potential_applicant_new": Access(get=ADMIN | {Who.SUCCESS_MANAGER}, post=ADMIN | {Who.SUCCESS_MANAGER}),
+    "potential_criteria": Access(get=SEE_ALL_MEMBERS),
+    "potential_criterion_add": Access(post=ADMIN),
+    "potential_criterion_toggle": Access(post=ADMIN, kwargs=_fit_criterion),
+    "potential_train": Access(post=ADMIN),
+    "potential_report": Access(get=SEE_ALL_MEMBERS),
     # The API's own pages: the schema and its browsable docs are for signed-in staff; the root is empty.
     "api-1:openapi-json": Access(get=SIGNED_IN),
     "api-1:openapi-view": Access(get=SIGNED_IN),
@@ -137,6 +158,11 @@ ADMIN_SITE = Access(get=ADMIN)
 # API operations, by (method, path as in the OpenAPI schema).
 OPERATIONS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/interactions/batch"): Access(post=frozenset({Who.ADMIN, Who.INGEST_TOKEN})),
+    ("POST", "/api/v1/potential/applicants"): Access(
+        post=frozenset({Who.ADMIN, Who.SUCCESS_MANAGER, Who.INGEST_TOKEN})
+    ),
+    ("GET", "/api/v1/potential/applicants"): Access(get=SEE_ALL_MEMBERS | {Who.READ_TOKEN}),
+    ("GET", "/api/v1/potential/model"): Access(get=SEE_ALL_MEMBERS | {Who.READ_TOKEN}, kwargs=_fit_model),
     ("GET", "/api/v1/renewals/pipeline"): Access(get=SIGNED_IN | {Who.READ_TOKEN}),
     ("GET", "/api/v1/renewals/expansion"): Access(get=SIGNED_IN | {Who.READ_TOKEN}),
     ("POST", "/api/v1/outreach/check"): Access(
