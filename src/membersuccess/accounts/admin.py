@@ -7,9 +7,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
+from membersuccess.accounts.forms import AdminLoginForm
 from membersuccess.accounts.models import AuditEntry, StaffProfile, Team
 
 User = get_user_model()
+# The admin's sign-in counts towards, and is refused by, the same login rate limit as the app's.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(Team)

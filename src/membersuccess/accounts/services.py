@@ -6,6 +6,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from membersuccess.accounts.models import AuditEntry, Role, StaffProfile, Team
@@ -22,10 +23,15 @@ def staff_user_create(
     last_name: str = "",
     email: str = "",
 ) -> AbstractUser:
-    """Create a staff user with a role; admins may also use the Django admin."""
+    """Create a staff user with a role; admins may also use the Django admin.
+
+    The password must pass the configured validators (at least 12 characters, not a common or
+    all-numeric one, not like the username); ValidationError lists what is wrong with it."""
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}; use one of {', '.join(Role.values)}")
     user_model = get_user_model()
+    validate_password(password, user=user_model(username=username, first_name=first_name,
+                                               last_name=last_name, email=email))
     user = user_model._default_manager.create_user(
         username=username, password=password, email=email, first_name=first_name, last_name=last_name
     )

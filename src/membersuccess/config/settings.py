@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "membersuccess.web.middleware.LoginRequiredMiddleware",
+    "membersuccess.web.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "membersuccess.config.urls"
@@ -101,7 +102,7 @@ DATABASES = {"default": database_from_env(os.environ.get("DATABASE_URL"), data_d
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -140,11 +141,53 @@ LOGOUT_REDIRECT_URL = "login"
 EMAIL_BACKEND = os.environ.get("MSM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("MSM_FROM_EMAIL", "member-success@localhost")
 
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+# HTTPS. A laptop install serves plain HTTP on 127.0.0.1; a production install sets MSM_HTTPS=true
+# and gets redirects to HTTPS, secure cookies and HSTS (docs/deployment.md, docs/security.md).
+HTTPS = _env_bool("MSM_HTTPS", False)
+SECURE_SSL_REDIRECT = _env_bool("MSM_SSL_REDIRECT", HTTPS)
+# Behind a TLS-terminating proxy: the header it sets, e.g. "X-Forwarded-Proto: https".
+_proxy_header = os.environ.get("MSM_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:
+    _name, _, _value = _proxy_header.partition(":")
+    if not _value.strip():
+        raise ImproperlyConfigured(
+            f"MSM_PROXY_SSL_HEADER must look like 'X-Forwarded-Proto: https', not {_proxy_header!r}"
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _name.strip().upper().replace("-", "_"), _value.strip())
+SECURE_HSTS_SECONDS = _env_int("MSM_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MSM_HSTS_INCLUDE_SUBDOMAINS", True)
+# Joining the browsers' preload list is the domain owner's decision, not the application's,
+# so it is off unless asked for and Django's reminder about it (security.W021) is silenced.
+SECURE_HSTS_PRELOAD = _env_bool("MSM_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("MSM_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = _env_bool("MSM_SECURE_COOKIES", HTTPS)
+SESSION_COOKIE_SAMESITE = "Lax"
+# A working day; closing the browser does not keep a shared computer signed in.
+SESSION_COOKIE_AGE = _env_int("MSM_SESSION_SECONDS", 12 * 60 * 60)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Sign-in attempts: after this many failures for one username from one address within the
+# window, that pair is refused until the window has passed (accounts/login_limits.py).
+LOGIN_FAILURE_LIMIT = _env_int("MSM_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_SECONDS = _env_int("MSM_LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+AUTHENTICATION_BACKENDS = ["membersuccess.accounts.login_limits.RateLimitedModelBackend"]
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from membersuccess.accounts.forms import LoginForm
 from membersuccess.accounts.roles import sees_all_members
 from membersuccess.members.models import Member
 from membersuccess.members.selectors import (
@@ -66,6 +67,7 @@ class MemberSuccessLoginView(LoginView):
 
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
