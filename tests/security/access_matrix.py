@@ -129,6 +129,7 @@ ROUTES: dict[str, Access] = {
     "renewals": Access(get=SIGNED_IN),
     "renewals_csv": Access(get=SIGNED_IN),
     "renewals_expansion": Access(get=SIGNED_IN),
+    "renewals_retention": Access(get=SIGNED_IN),
     # Recording renewals and lapses: anyone on staff but executives, for the members they may see.
     "member_renewal_record": Access(
         get=SIGNED_IN, post=MAY_CHANGE_MEMBERS, kwargs=_member, stranger_kwargs=_stranger

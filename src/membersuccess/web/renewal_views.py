@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -31,11 +32,14 @@ from membersuccess.renewals.pipeline import (
     parse_sort,
     parse_window,
 )
+from membersuccess.renewals.retention import BY_CHOICES
 from membersuccess.renewals.selectors import (
     MemberRenewal,
+    Retention,
     expansion_opportunities,
     member_renewal,
     renewal_pipeline,
+    retention,
 )
 from membersuccess.renewals.services import record_lapse, record_renewal, record_return
 from membersuccess.scoring.models import VectorSnapshot
@@ -200,3 +204,40 @@ def _record(
         return ""
     new = record_return(member=member, by=request.user, next_term=return_form.next_term())
     return f"Recorded: {member.name} is back, from {new.start_on:%-d %b %Y}."
+
+
+def retention_page(request: HttpRequest) -> HttpResponse:
+    """Gross and net revenue retention and member retention over a period, overall and by a grouping."""
+    today = timezone.localdate()
+    given = {key: request.GET.get(key, "").strip() for key in ("start", "end", "by")}
+    errors: dict[str, str] = {}
+    overall: list[Retention] = []
+    groups: list[Retention] = []
+    start = end = None
+    try:
+        end = parse_date(given["end"], default=today, field="end")
+        start = parse_date(given["start"], default=a_year_before(end), field="start")
+        overall = retention(start=start, end=end)
+        groups = retention(start=start, end=end, by=given["by"] or "status")
+    except RenewalError as error:
+        errors[error.field or "start"] = str(error)
+    context = {
+        "given": given, "errors": errors, "start": start, "end": end, "overall": overall[0] if overall else None,
+        "groups": groups, "by": given["by"] or "status", "by_choices": BY_CHOICES,
+    }
+    return render(request, "web/renewals/retention.html", context, status=400 if errors else 200)
+
+
+def parse_date(raw: str, *, default: date, field: str) -> date:
+    """An ISO date from the query string, with the field named in the error."""
+    try:
+        return parse_as_of(raw, default=default)
+    except RenewalError as error:
+        raise RenewalError(str(error), field=field) from None
+
+
+def a_year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return date(day.year - 1, 2, 28)

@@ -55,5 +55,6 @@ urlpatterns = [
     path("renewals/", renewal_views.pipeline, name="renewals"),
     path("renewals/pipeline.csv", renewal_views.pipeline_csv, name="renewals_csv"),
     path("renewals/expansion/", renewal_views.expansion, name="renewals_expansion"),
+    path("renewals/retention/", renewal_views.retention_page, name="renewals_retention"),
     path("members/<int:pk>/renewal/", renewal_views.member_renewal_record, name="member_renewal_record"),
 ]
