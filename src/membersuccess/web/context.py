@@ -27,6 +27,7 @@ class NavItem:
 _SECTIONS = {
     "home": {"home"},
     "members": {"members", "member"},
+    "tasks": {"tasks", "tasks_team", "task", "plays", "play", "play_new", "play_edit", "saves"},
     "portfolio": {"dashboard"},
     "signals": {"signals", "signals_edit", "signals_import", "signals_version"},
     "renewals": {"renewals", "renewals_expansion", "renewals_retention"},
@@ -46,6 +47,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         NavItem("Home", reverse("home"), url_name in _SECTIONS["home"]),
         NavItem("Portfolio", reverse("dashboard"), url_name in _SECTIONS["portfolio"]),
         NavItem("Members", reverse("members"), url_name in _SECTIONS["members"]),
+        NavItem("Tasks", reverse("tasks"), url_name in _SECTIONS["tasks"]),
         NavItem("Signals", reverse("signals"), url_name in _SECTIONS["signals"]),
         NavItem("Journeys", reverse("journeys"), url_name in _SECTIONS["journeys"]),
         NavItem("Renewals", reverse("renewals"), url_name in _SECTIONS["renewals"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+import membersuccess.web.plays_views as plays_views
 import membersuccess.web.potential_views as potential_views
 from membersuccess.web import imports, journey_views, portfolio_views, renewal_views, signal_views, views
 
@@ -15,6 +16,18 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("members/", views.members, name="members"),
     path("members/<int:pk>/", views.member, name="member"),
+    path("members/<int:pk>/tasks/new/", plays_views.member_task_new, name="member_task_new"),
+    path("members/<int:pk>/plays/<int:play_pk>/start/", plays_views.member_play_start, name="member_play_start"),
+    path("members/<int:pk>/saves/new/", plays_views.member_save_new, name="member_save_new"),
+    path("members/<int:pk>/outreach/", plays_views.member_outreach, name="member_outreach"),
+    path("plays/", plays_views.plays, name="plays"),
+    path("plays/new/", plays_views.play_edit, name="play_new"),
+    path("plays/<int:pk>/", plays_views.play, name="play"),
+    path("plays/<int:pk>/edit/", plays_views.play_edit, name="play_edit"),
+    path("saves/", plays_views.saves, name="saves"),
+    path("tasks/", plays_views.tasks, name="tasks"),
+    path("tasks/team/", plays_views.tasks_team, name="tasks_team"),
+    path("tasks/<int:pk>/", plays_views.task, name="task"),
     path("members/<int:pk>/journey/", journey_views.member_journey, name="member_journey"),
     path("members/<int:pk>/desired-outcome/", journey_views.member_desired_outcome, name="member_desired_outcome"),
     path(

@@ -24,6 +24,7 @@ from membersuccess.members.selectors import (
     members_for_list,
     terms_ending_soon,
 )
+from membersuccess.plays.panel import member_plays_panel
 from membersuccess.potential.selectors import member_fit_at_joining
 from membersuccess.renewals.selectors import member_renewal
 from membersuccess.scoring.selectors import (
@@ -124,6 +125,7 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No member with this ID is visible to you.") from None
     context = {"m": view, "member": view.member, "vector": member_vector(member=view.member)}
     context["potential_fit"] = member_fit_at_joining(member=view.member)
+    context["plays_panel"] = member_plays_panel(member=view.member, user=request.user, as_of=view.as_of)
     context["renewal"] = member_renewal(member=view.member, as_of=view.as_of)
     return render(request, "web/members/detail.html", context)
 
