@@ -164,3 +164,45 @@ def signals_discover(
     out.print("importance: held-out AUC lost when the input is shuffled; weights share 10 points", highlight=False)
     for reason in discovery.ignored:
         err.print(f"left out: {_escape(reason)}", highlight=False)
+
+
+def backtest_command(
+    as_of: Annotated[str, typer.Option("--as-of", help="Score as of this past date, YYYY-MM-DD.")],
+    horizon: Annotated[int, typer.Option(help="Days after the as-of date in which renewals are measured.")] = 365,
+    engine: Annotated[str, typer.Option(help="duckdb (default) or spark.")] = "duckdb",
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Score every member as of a past date from what was known then; measure it against the renewals that followed."""
+    from membersuccess.evidence.backtest import backtest
+
+    with _clear_errors():
+        day = _parse_date(as_of, "--as-of")
+        assert day is not None
+        _start(data_dir)
+        with err.status(f"Scoring as of {day} and measuring the {horizon} days after"):
+            result = backtest(as_of=day, horizon_days=horizon, engine=engine)
+    if as_json:
+        print(result.to_json())
+        return
+    out.print(
+        f"Backtest as of {result.as_of}: {result.members:,} members whose term ended in the next "
+        f"{result.horizon_days} days; {result.renewal_rate:.0%} renewed"
+        + (f" ({result.pending:,} more too recent to know)" if result.pending else ""),
+        highlight=False,
+    )
+    table = Table("score", "AUC", "Brier", "lift, riskiest 10%")
+    table.add_row(f"Success Vector (signals v{result.signal_set_version})", _num(result.auc), _num(result.brier),
+                  _num(result.lift_top_decile))
+    for baseline in result.baselines:
+        table.add_row(baseline.name.replace("_", " "), _num(baseline.auc), _num(baseline.brier),
+                      _num(baseline.lift_top_decile))
+    out.print(table)
+    calibration = Table("predicted", "members", "mean predicted", "observed", title="Calibration")
+    for row in result.calibration:
+        calibration.add_row(row.bin, f"{row.n:,}", f"{row.predicted:.1%}", f"{row.observed:.1%}")
+    out.print(calibration)
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
