@@ -10,6 +10,7 @@ from django.urls import reverse
 from membersuccess.accounts.roles import may_use_admin, role_label
 from membersuccess.web.imports import may_import
 from membersuccess.web.potential_views import may_see_potential
+from membersuccess.web.report_views import may_read_report
 
 PRODUCT_NAME = "Member Success"
 
@@ -30,6 +31,7 @@ _SECTIONS = {
     "tasks": {"tasks", "tasks_team", "task", "plays", "play", "play_new", "play_edit", "saves"},
     "portfolio": {"dashboard"},
     "signals": {"signals", "signals_edit", "signals_import", "signals_version"},
+    "report": {"report"},
     "renewals": {"renewals", "renewals_expansion", "renewals_retention"},
     "journeys": {"journeys", "journey", "journey_new", "journey_edit", "milestone_new", "milestone_edit",
                  "milestone_remove"},
@@ -56,6 +58,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(NavItem("Imports", reverse("imports"), bool(url_name and url_name.startswith("import"))))
     if may_see_potential(user):
         items.append(NavItem("Potential", reverse("potential_applicants"), (url_name or "").startswith("potential")))
+    if may_read_report(user):
+        items.append(NavItem("Report", reverse("report"), url_name in _SECTIONS["report"]))
     if may_use_admin(user):
         items.append(NavItem("Admin", reverse("admin:index"), False))
     return {"product_name": PRODUCT_NAME, "nav_items": items, "user_role": role_label(user)}

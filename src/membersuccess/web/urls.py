@@ -7,6 +7,7 @@ from django.urls import path
 
 import membersuccess.web.plays_views as plays_views
 import membersuccess.web.potential_views as potential_views
+import membersuccess.web.report_views as report_views
 from membersuccess.web import imports, journey_views, portfolio_views, renewal_views, signal_views, views
 
 urlpatterns = [
@@ -70,4 +71,6 @@ urlpatterns = [
     path("renewals/expansion/", renewal_views.expansion, name="renewals_expansion"),
     path("renewals/retention/", renewal_views.retention_page, name="renewals_retention"),
     path("members/<int:pk>/renewal/", renewal_views.member_renewal_record, name="member_renewal_record"),
+    path("report/", report_views.executive_report_page, name="report"),
+    path("report/executive.pdf", report_views.executive_report_pdf, name="report_pdf"),
 ]

@@ -17,7 +17,7 @@ from membersuccess.evidence.report.renewals import (
 from membersuccess.evidence.report.success import missed_milestones, quadrant
 from membersuccess.members.models import MembershipTerm
 from tests.evidence.report.conftest import AS_OF, YEAR_AGO
-from tests.factories import make_interaction, make_member, make_survey, make_term, make_ticket
+from tests.factories import make_member, make_survey, make_term
 
 pytestmark = pytest.mark.django_db
 
@@ -77,31 +77,6 @@ def test_a_milestone_not_yet_due_is_not_a_root_cause(small_association):
     small_association["first"].save()
     terms = load_terms()
     assert missed_milestones(vectors_as_of(as_of=YEAR_AGO), outcomes_after(terms, start=YEAR_AGO, until=AS_OF)) == []
-
-
-@pytest.fixture
-def happy_and_demanding(small_association):
-    """Quiet Quinn never shows up nor complains and says 9; Dana takes part fully, yet says 3 and opens tickets."""
-    journey = small_association["journey"]
-    quinn = make_member(name="Quinn <Quiet>", joined_on=date(2023, 1, 1), journey=journey)
-    make_term(member=quinn, start_on=date(2024, 1, 1), end_on=date(2025, 1, 1))
-    make_survey(member=quinn, score=9, responded_at=date(2024, 5, 1))
-    dana = make_member(name="Dana Demanding", joined_on=date(2023, 1, 1), journey=journey)
-    make_term(member=dana, start_on=date(2024, 1, 1), end_on=date(2025, 1, 1))
-    make_survey(member=dana, score=3, responded_at=date(2024, 5, 1))
-    for month in range(1, 7):
-        make_interaction(member=dana, occurred_at=date(2024, month, 10))
-        make_interaction(member=dana, kind="course_completed", source="lms", value=3, occurred_at=date(2024, month, 12))
-        make_interaction(member=dana, kind="committee_meeting", source="volunteering",
-                         occurred_at=date(2024, month, 14))
-        make_interaction(member=dana, kind="post", source="community", occurred_at=date(2024, month, 16))
-    for day in range(1, 20, 3):
-        make_interaction(member=dana, kind="login", source="portal", occurred_at=date(2024, 6, day))
-        make_interaction(member=dana, kind="download", source="portal", occurred_at=date(2024, 6, day))
-        make_interaction(member=dana, kind="email_click", source="email", occurred_at=date(2024, 6, day))
-    for day in (5, 20):
-        make_ticket(member=dana, opened_at=date(2024, 4, day), resolved_at=date(2024, 4, day + 1))
-    return {"quinn": quinn, "dana": dana}
 
 
 def test_the_quadrant_names_the_quiet_but_unsuccessful(happy_and_demanding):

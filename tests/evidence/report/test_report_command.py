@@ -10,7 +10,7 @@ from django.utils import timezone
 from typer.testing import CliRunner
 
 from membersuccess.cli import app
-from tests.evidence.report.conftest import AS_OF, DEMO_AS_OF
+from tests.evidence.report.conftest import AS_OF
 from tests.factories import make_member
 
 runner = CliRunner()
@@ -19,14 +19,6 @@ pytestmark = pytest.mark.django_db
 
 def invoke(*args: str):
     return runner.invoke(app, ["report", "executive", *args])
-
-
-@pytest.mark.slow
-def test_the_report_is_written_as_html(scored_demo, tmp_path):
-    result = invoke("--as-of", str(DEMO_AS_OF), "--out", str(tmp_path / "board.html"))
-    assert result.exit_code == 0, result.output
-    assert "written to" in result.output
-    assert "<h2>Value at risk</h2>" in (tmp_path / "board.html").read_text(encoding="utf-8")
 
 
 def test_the_report_is_written_as_pdf(small_association, tmp_path):

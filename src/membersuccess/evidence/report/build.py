@@ -9,10 +9,10 @@ from datetime import date, datetime
 from django.db.models import Min
 from django.utils import timezone
 
-from membersuccess.evidence.backtest import BacktestResult, backtest
+from membersuccess.evidence.backtest import BacktestResult, measure
 from membersuccess.evidence.errors import EvidenceError
 from membersuccess.evidence.forecast import RetentionForecast, forecast_from_database
-from membersuccess.evidence.report.history import vectors_as_of
+from membersuccess.evidence.report.history import VectorsAsOf, vectors_as_of
 from membersuccess.evidence.report.renewals import (
     YEAR,
     Retention,
@@ -96,7 +96,7 @@ def executive_report(*, as_of: date) -> ExecutiveReport:
     outcomes = outcomes_after(terms, start=then.as_of, until=as_of)
     by_status = renewal_by_status(then, outcomes)
     risk = value_at_risk(terms, now, by_status)
-    result, note = _backtest(as_of=then.as_of)
+    result, note = _backtest(then)
     try:
         lifetime, lifetime_notes = forecast_from_database(as_of=as_of)
     except EvidenceError as error:
@@ -121,8 +121,9 @@ def executive_report(*, as_of: date) -> ExecutiveReport:
     )
 
 
-def _backtest(*, as_of: date) -> tuple[BacktestResult | None, str]:
+def _backtest(then: VectorsAsOf) -> tuple[BacktestResult | None, str]:
+    """The backtest on the vectors a year before as-of: the same figures `msm backtest` prints for that date."""
     try:
-        return backtest(as_of=as_of, horizon_days=BACKTEST_HORIZON_DAYS), ""
-    except (EvidenceError, NotImplementedError) as error:
-        return None, f"The backtest could not be run as of {as_of}: {error}"
+        return measure(then.known, horizon_days=BACKTEST_HORIZON_DAYS), ""
+    except EvidenceError as error:
+        return None, f"The backtest could not be run as of {then.as_of}: {error}"
