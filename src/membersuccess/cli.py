@@ -16,8 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from membersuccess.errors import SetupError
-from membersuccess.evidence.cli import forecast_app, signals_app
+from membersuccess.evidence.cli import backtest_command, forecast_app, signals_app
 from membersuccess.evidence.report.cli import app as report_app
+from membersuccess.ops import cli as ops_cli
 from membersuccess.outreach.cli import app as outreach_app
 from membersuccess.potential.cli import app as potential_app
 from membersuccess.renewals.cli import app as renewals_app
@@ -244,7 +245,10 @@ app.add_typer(potential_app, name="potential")
 app.add_typer(renewals_app, name="renewals")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(signals_app, name="signals")
+app.command("backtest")(backtest_command)
 app.add_typer(report_app, name="report")
+app.command("backup")(ops_cli.backup)
+app.command("restore")(ops_cli.restore)
 
 
 @token_app.command("create")
@@ -301,6 +305,7 @@ bench_app = typer.Typer(
     help="Performance benchmarks; figures are recorded in docs/benchmarks.md.", no_args_is_help=True
 )
 app.add_typer(bench_app, name="bench")
+bench_app.command("load")(ops_cli.bench_load)
 
 
 @bench_app.command("ingest")
