@@ -24,9 +24,13 @@ from django.conf import settings
 
 from membersuccess.ingest.mappings import column_mapping_save
 from membersuccess.ingest.models import ImportRun
+from membersuccess.members.models import Member
+from membersuccess.plays.models import Task
 from membersuccess.potential.models import FitModel
 from membersuccess.potential.services import criterion_create
 from membersuccess.scoring.services import signal_set_active
+from tests.factories import make_journey, make_milestone
+from tests.plays.helpers import make_play
 from tests.security.world import Who, World
 
 Kwargs = Callable[[World], Mapping[str, object]]
@@ -92,6 +96,51 @@ def _fit_criterion(world: World) -> Mapping[str, object]:
     return {"pk": criterion_create(kind="outcome_served").pk}
 
 
+def _member_play(world: World) -> Mapping[str, object]:
+    return {"pk": world.member.pk, "play_pk": make_play(name="Matrix play").pk}
+
+
+def _stranger_play(world: World) -> Mapping[str, object]:
+    return {"pk": world.stranger.pk, "play_pk": make_play(name="Matrix play for a stranger").pk}
+
+
+def _play(world: World) -> Mapping[str, object]:
+    return {"pk": make_play(name="Matrix play").pk}
+
+
+def _task(world: World) -> Mapping[str, object]:
+    task = Task.objects.filter(member=world.member).first()
+    assert task is not None
+    return {"pk": task.pk}
+
+
+def _stranger_task(world: World) -> Mapping[str, object]:
+    return {"pk": Task.objects.create(title="Nobody's task", member=world.stranger).pk}
+
+
+def _journey(world: World) -> Mapping[str, object]:
+    return {"pk": make_journey(name="Matrix journey").pk}
+
+
+def _milestone(world: World) -> Mapping[str, object]:
+    return {"pk": make_milestone(journey=make_journey(name="Matrix journey"), order=1).pk}
+
+
+def _on_a_journey(member: Member) -> Mapping[str, object]:
+    journey = make_journey(name=f"Journey of {member.name}")
+    member.journey = journey
+    member.save(update_fields=["journey"])
+    return {"pk": member.pk, "milestone_pk": make_milestone(journey=journey, order=1).pk}
+
+
+def _member_milestone(world: World) -> Mapping[str, object]:
+    return _on_a_journey(world.member)
+
+
+def _stranger_milestone(world: World) -> Mapping[str, object]:
+    return _on_a_journey(world.stranger)
+
+
 def _fit_model(world: World) -> Mapping[str, object]:
     FitModel.objects.create(as_of=world.member.joined_on, members_used=40, members_reached=20, cv_auc=0.7,
                             folds=5, intercept=0.0, weights={}, poor_below=0.4, strong_from=0.6)
@@ -134,6 +183,47 @@ ROUTES: dict[str, Access] = {
     "member_renewal_record": Access(
         get=SIGNED_IN, post=MAY_CHANGE_MEMBERS, kwargs=_member, stranger_kwargs=_stranger
     ),
+    # Journeys: everyone reads them; admins edit journeys and milestones; admins and managers move a
+    # member to another journey; anyone but executives records a desired outcome or confirms a milestone
+    # with evidence, for the members they may see.
+    "journeys": Access(get=SIGNED_IN),
+    "journey": Access(get=SIGNED_IN, kwargs=_journey),
+    "journey_new": Access(get=ADMIN, post=ADMIN),
+    "journey_edit": Access(get=ADMIN, post=ADMIN, kwargs=_journey),
+    "milestone_new": Access(get=ADMIN, post=ADMIN, kwargs=_journey),
+    "milestone_edit": Access(get=ADMIN, post=ADMIN, kwargs=_milestone),
+    "milestone_move": Access(post=ADMIN, kwargs=_milestone),
+    "milestone_remove": Access(get=ADMIN, post=ADMIN, kwargs=_milestone),
+    "member_journey": Access(
+        get=ADMIN | {Who.SUCCESS_MANAGER}, post=ADMIN | {Who.SUCCESS_MANAGER}, kwargs=_member, stranger_kwargs=_stranger
+    ),
+    "member_desired_outcome": Access(
+        get=MAY_CHANGE_MEMBERS, post=MAY_CHANGE_MEMBERS, kwargs=_member, stranger_kwargs=_stranger
+    ),
+    "member_milestone_confirm": Access(
+        get=MAY_CHANGE_MEMBERS, post=MAY_CHANGE_MEMBERS, kwargs=_member_milestone, stranger_kwargs=_stranger_milestone
+    ),
+    # The executive report names members across the membership: the roles that see every member, read-only.
+    "report": Access(get=SEE_ALL_MEMBERS),
+    "report_pdf": Access(get=SEE_ALL_MEMBERS),
+    # Plays, tasks, saves and outreach: everyone reads; executives create nothing; staff act on the
+    # members and tasks they work on; admins and managers edit the plays library.
+    "plays": Access(get=SIGNED_IN),
+    "play": Access(get=SIGNED_IN, kwargs=_play),
+    "play_new": Access(get=ADMIN | {Who.SUCCESS_MANAGER}, post=ADMIN | {Who.SUCCESS_MANAGER}),
+    "play_edit": Access(get=ADMIN | {Who.SUCCESS_MANAGER}, post=ADMIN | {Who.SUCCESS_MANAGER}, kwargs=_play),
+    "tasks": Access(get=SIGNED_IN),
+    "tasks_team": Access(get=SIGNED_IN),
+    "task": Access(get=SIGNED_IN, post=MAY_CHANGE_MEMBERS, kwargs=_task, stranger_kwargs=_stranger_task),
+    "saves": Access(get=SIGNED_IN),
+    "member_task_new": Access(
+        get=MAY_CHANGE_MEMBERS, post=MAY_CHANGE_MEMBERS, kwargs=_member, stranger_kwargs=_stranger
+    ),
+    "member_play_start": Access(post=MAY_CHANGE_MEMBERS, kwargs=_member_play, stranger_kwargs=_stranger_play),
+    "member_save_new": Access(
+        get=MAY_CHANGE_MEMBERS, post=MAY_CHANGE_MEMBERS, kwargs=_member, stranger_kwargs=_stranger
+    ),
+    "member_outreach": Access(get=SIGNED_IN, post=MAY_CHANGE_MEMBERS, kwargs=_member, stranger_kwargs=_stranger),
     # Success Potential: applicants are not members yet; the roles that see every member see them,
     # admins and managers add them, only admins change the fit criteria or train the model.
     "potential_applicants": Access(get=SEE_ALL_MEMBERS),
