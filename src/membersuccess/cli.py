@@ -18,6 +18,7 @@ from rich.table import Table
 from membersuccess.errors import SetupError
 from membersuccess.evidence.cli import backtest_command, forecast_app, signals_app
 from membersuccess.evidence.report.cli import app as report_app
+from membersuccess.members.cli import app as member_app
 from membersuccess.ops import cli as ops_cli
 from membersuccess.outreach.cli import app as outreach_app
 from membersuccess.potential.cli import app as potential_app
@@ -247,6 +248,7 @@ app.add_typer(forecast_app, name="forecast")
 app.add_typer(signals_app, name="signals")
 app.command("backtest")(backtest_command)
 app.add_typer(report_app, name="report")
+app.add_typer(member_app, name="member")
 app.command("backup")(ops_cli.backup)
 app.command("restore")(ops_cli.restore)
 

@@ -8,10 +8,10 @@ from django.core import mail
 from membersuccess.accounts.models import AuditEntry
 from membersuccess.plays.library import install_default_library
 from membersuccess.plays.models import OutreachMessage, Play
-from membersuccess.plays.outreach import DraftRejected, outreach_send
+from membersuccess.plays.outreach import DraftRejected, next_milestone_resources, outreach_send
 from membersuccess.plays.selectors import render_message
 from membersuccess.plays.services import PlayError
-from tests.plays.helpers import AS_OF, off_track_member
+from tests.plays.helpers import AS_OF, make_play, make_resource, off_track_member
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,27 @@ def test_just_checking_in_is_rejected_with_advice_naming_the_next_milestone() ->
     assert "“Just checking in” is an empty contact phrase" in rejected.value.check.reasons[0]
     assert "Name Ada Okafor's next milestone, “Complete prep course”" in rejected.value.check.reasons[1]
     assert not OutreachMessage.objects.exists() and not mail.outbox
+
+
+def test_the_advice_points_to_the_link_of_the_best_fitting_resource_for_the_next_milestone() -> None:
+    course = make_resource(name="Online review course", url="https://learn.example.org/review", channels=["online"])
+    make_play(name="Chapter dinner", resources=[make_resource(name="Dinner", url="https://events.example.org/dinner",
+                                                              channels=["in_person"])])
+    make_play(name="Self-paced course", resources=[course, make_resource(name="No link", url="")])
+    ada = off_track_member(channels=["online"]).member
+
+    with pytest.raises(DraftRejected) as rejected:
+        outreach_send(ada, subject="Hello", body="Just checking in!", by=None, as_of=AS_OF)
+
+    assert "such as “Online review course” (https://learn.example.org/review)" in rejected.value.check.reasons[1]
+    assert [r.name for r in next_milestone_resources(ada, as_of=AS_OF)] == ["Online review course", "Dinner"]
+
+
+def test_a_play_toward_a_later_milestone_lends_no_resource_for_the_next_one() -> None:
+    case = off_track_member()
+    make_play(name="Exam cram", toward=case.later, resources=[make_resource(url="https://learn.example.org/cram")])
+
+    assert next_milestone_resources(case.member, as_of=AS_OF) == []
 
 
 def test_a_draft_with_a_resource_link_is_sent_recorded_and_audited() -> None:

@@ -206,6 +206,10 @@ ROUTES: dict[str, Access] = {
     # The executive report names members across the membership: the roles that see every member, read-only.
     "report": Access(get=SEE_ALL_MEMBERS),
     "report_pdf": Access(get=SEE_ALL_MEMBERS),
+    # A member's data on request: the admin role downloads everything about a member, or erases it
+    # (a POST without the typed confirmation and a reason erases nothing and shows what is missing).
+    "member_data_export": Access(get=ADMIN, kwargs=_member, stranger_kwargs=_stranger),
+    "member_erase": Access(get=ADMIN, post=ADMIN, kwargs=_member, stranger_kwargs=_stranger),
     # Plays, tasks, saves and outreach: everyone reads; executives create nothing; staff act on the
     # members and tasks they work on; admins and managers edit the plays library.
     "plays": Access(get=SIGNED_IN),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -11,9 +12,11 @@ from django.db import transaction
 
 from membersuccess.accounts.models import AuditEntry
 from membersuccess.members.models import Member
-from membersuccess.outreach.checks import DraftCheck, check_draft
-from membersuccess.outreach.selectors import outreach_context
-from membersuccess.plays.models import OutreachMessage
+from membersuccess.outreach.checks import DraftCheck, MemberContext, check_draft
+from membersuccess.outreach.checks import Resource as ResourceLink
+from membersuccess.outreach.selectors import RESOURCES_SUGGESTED, outreach_context
+from membersuccess.plays.models import OutreachMessage, Resource
+from membersuccess.plays.selectors import next_best_actions
 from membersuccess.plays.services import PlayError
 
 SUBJECT_MAX = 200
@@ -35,9 +38,34 @@ def outreach_address(member: Member) -> str:
     return contact.email if contact is not None else ""
 
 
+def next_milestone_resources(member: Member, *, as_of: date | None = None) -> list[Resource]:
+    """Resources with a link from the plays that move this member to their next milestone, best fit first."""
+    found: list[Resource] = []
+    recommendations = next_best_actions(member=member, as_of=as_of)
+    # Each play's best-fitting resource first, in the plays' rank; then the rest of those plays' resources.
+    candidates = [r.resource for r in recommendations if r.resource is not None]
+    candidates += [resource for r in recommendations for resource in r.play.resources.all()]
+    for resource in candidates:
+        if resource.url and resource not in found:
+            found.append(resource)
+    return found[:RESOURCES_SUGGESTED]
+
+
+def member_outreach_context(member: Member, *, as_of: date | None = None) -> MemberContext:
+    """What the value check knows of the member, with the links of the resources for their next milestone first.
+
+    The advice on a rejected draft names the first resource, so staff see a link they can add."""
+    context = outreach_context(member=member, as_of=as_of)
+    links = tuple(
+        ResourceLink(name=r.name, kind=str(r.get_kind_display()), url=r.url)
+        for r in next_milestone_resources(member, as_of=as_of)
+    )
+    return replace(context, resources=links + context.resources)
+
+
 def draft_check(member: Member, *, body: str, as_of: date | None = None) -> DraftCheck:
     """The value check of a draft for this member, knowing their next milestone and resources."""
-    return check_draft(body, member_context=outreach_context(member=member, as_of=as_of))
+    return check_draft(body, member_context=member_outreach_context(member, as_of=as_of))
 
 
 def outreach_send(member: Member, *, subject: str, body: str, by: Any, as_of: date | None = None) -> OutreachMessage:

@@ -14,9 +14,8 @@ from membersuccess.accounts.roles import team_id_of
 from membersuccess.members.models import Member
 from membersuccess.members.selectors import visible_members
 from membersuccess.outreach.checks import DraftTooLong
-from membersuccess.outreach.selectors import outreach_context
 from membersuccess.plays.models import Play, Resource, Task
-from membersuccess.plays.outreach import DraftRejected, draft_check, outreach_send
+from membersuccess.plays.outreach import DraftRejected, draft_check, member_outreach_context, outreach_send
 from membersuccess.plays.selectors import (
     may_act_on_members,
     may_edit_plays,
@@ -252,6 +251,6 @@ def member_outreach(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error("body", str(error))
             except PlayError as error:
                 _field_error(form, error, "body")
-    context = {"form": form, "member": member, "check": check, "context": outreach_context(member=member),
+    context = {"form": form, "member": member, "check": check, "context": member_outreach_context(member),
                "today": timezone.localdate()}
     return render(request, "web/plays/outreach.html", context)

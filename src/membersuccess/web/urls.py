@@ -7,6 +7,7 @@ from django.urls import path
 
 import membersuccess.web.plays_views as plays_views
 import membersuccess.web.potential_views as potential_views
+import membersuccess.web.privacy_views as privacy_views
 import membersuccess.web.report_views as report_views
 from membersuccess.web import imports, journey_views, portfolio_views, renewal_views, signal_views, views
 
@@ -73,4 +74,6 @@ urlpatterns = [
     path("members/<int:pk>/renewal/", renewal_views.member_renewal_record, name="member_renewal_record"),
     path("report/", report_views.executive_report_page, name="report"),
     path("report/executive.pdf", report_views.executive_report_pdf, name="report_pdf"),
+    path("members/<int:pk>/data.json", privacy_views.member_data_export_view, name="member_data_export"),
+    path("members/<int:pk>/erase/", privacy_views.member_erase_view, name="member_erase"),
 ]

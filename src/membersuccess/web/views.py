@@ -35,6 +35,7 @@ from membersuccess.scoring.selectors import (
     with_vector,
 )
 from membersuccess.web.forms import MemberFilterForm
+from membersuccess.web.privacy_views import may_manage_member_data
 
 RENEWAL_WINDOW_DAYS = 90
 RENEWALS_SHOWN = 25
@@ -127,6 +128,7 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
     context["potential_fit"] = member_fit_at_joining(member=view.member)
     context["plays_panel"] = member_plays_panel(member=view.member, user=request.user, as_of=view.as_of)
     context["renewal"] = member_renewal(member=view.member, as_of=view.as_of)
+    context["may_manage_member_data"] = may_manage_member_data(request.user)
     return render(request, "web/members/detail.html", context)
 
 
