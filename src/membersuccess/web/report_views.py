@@ -7,6 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBas
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from membersuccess.accounts.audit import audit_record
 from membersuccess.accounts.roles import AnyUser, sees_all_members
 from membersuccess.evidence.report.stored import latest_report
 
@@ -37,5 +38,7 @@ def executive_report_pdf(request: HttpRequest) -> HttpResponseBase:
     stored = latest_report()
     if stored is None:
         return redirect("report")
+    audit_record(action="executive_report_downloaded", actor=request.user, object_type="score_run",
+                 object_id=stored.run_id, request=request, detail={"as_of": stored.as_of.isoformat()})
     return FileResponse(stored.pdf_path.open("rb"), as_attachment=True, content_type="application/pdf",
                         filename=f"executive-report-{stored.as_of:%Y-%m-%d}.pdf")

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from membersuccess.accounts.audit import audit_record
 from membersuccess.accounts.models import Role
 from membersuccess.accounts.roles import AnyUser, role_of
 from membersuccess.engine.params import ScoringParams
@@ -172,6 +173,8 @@ def signals_export(request: HttpRequest, version: int) -> HttpResponse:
     except SignalSet.DoesNotExist:
         raise Http404("No such version of the signals.") from None
     body = json.dumps(signal_set.definition, indent=2, ensure_ascii=False) + "\n"
+    audit_record(action="signal_set_exported", actor=request.user, object_type="signal_set",
+                 object_id=signal_set.version, request=request)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="member-success-signals-v{signal_set.version}.json"'
     return response

@@ -59,4 +59,8 @@ def executive(
             size = write_report(report, path=out_file)
     except ReportError as exc:
         raise _fail(str(exc)) from exc
+    from membersuccess.accounts.audit import audit_record
+
+    audit_record(action="executive_report_exported", object_type="report",
+                 detail={"as_of": report.as_of.isoformat(), "file": str(out_file), "via": "cli"})
     out.print(f"Executive report as of {report.as_of} written to {out_file} ({size:,} bytes)", highlight=False)
