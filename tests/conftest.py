@@ -8,7 +8,7 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _data_dir(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def _data_dir(settings, tmp_path: Path) -> Path:
     data_dir = tmp_path / "msm-data"
     data_dir.mkdir()
     settings.DATA_DIR = data_dir

@@ -70,6 +70,7 @@ def served_demo(tmp_path) -> Iterator[tuple[str, str]]:
                 break
         login = re.search(r"Demo login: (\S+) / (\S+)", "".join(output))
         assert login, "".join(output)
+        assert found is not None
         yield found.group(1), login.group(2)
     finally:
         process.send_signal(signal.SIGTERM)

@@ -165,6 +165,7 @@ def test_a_file_with_their_headers_imports_through_the_saved_mapping(raisers_edg
     assert (result.rows_read, result.rows_created, result.rows_rejected) == (2, 2, 0)
     ada = Member.objects.get(external_id="RE-1")
     assert (ada.name, ada.joined_on) == ("Ada Okafor", date(2023, 2, 14))
+    assert result.run_id is not None
     run = ImportRun.objects.get(pk=result.run_id)
     assert run.mapping_name == "Raiser's Edge"
     assert run.notes == ["unknown column(s) Town kept in attributes"]

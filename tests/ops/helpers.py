@@ -54,7 +54,12 @@ def sqlite_counts(database: Path) -> dict[str, int]:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
         ]
-        return {table: db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in tables}
+        counts: dict[str, int] = {}
+        for table in tables:
+            row = db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()
+            assert row is not None
+            counts[table] = row[0]
+        return counts
 
 
 def postgres_counts(url: str) -> dict[str, int]:
@@ -65,7 +70,12 @@ def postgres_counts(url: str) -> dict[str, int]:
             name
             for (name,) in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall()
         ]
-        return {table: db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in tables}
+        counts: dict[str, int] = {}
+        for table in tables:
+            row = db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()
+            assert row is not None
+            counts[table] = row[0]
+        return counts
 
 
 def write_import_files(folder: Path, *, members: int = 20, interactions: int = 200) -> dict[str, Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -16,8 +17,8 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/outreach/check"
 
 
-def post(client: Client, body: object, key: str | None = None):  # type: ignore[no-untyped-def]
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
+def post(client: Client, body: object, key: str | None = None):
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key else {}
     return client.post(URL, data=json.dumps(body), content_type="application/json", **headers)
 
 
@@ -28,7 +29,7 @@ def staff_client(client: Client) -> Client:
 
 
 @pytest.fixture
-def member():  # type: ignore[no-untyped-def]
+def member():
     journey = make_journey()
     make_milestone(journey=journey, order=1, name="Earn 10 CE credits", due_offset_days=90)
     return make_member(external_id="M-1", name="Ada Okafor", journey=journey, joined_on=date(2024, 1, 1))

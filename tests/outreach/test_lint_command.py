@@ -16,7 +16,7 @@ from tests.factories import make_journey, make_member, make_milestone
 runner = CliRunner()
 
 
-def lint(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+def lint(*args: str, stdin: str | None = None):
     return runner.invoke(app, ["outreach", "lint", *args], input=stdin)
 
 

@@ -25,6 +25,7 @@ def test_an_off_track_member_gets_the_best_fitting_plays_tasks() -> None:
 
     assert (applied.members_checked, applied.plays_started, applied.tasks_created) == (1, 1, 1)
     task = Task.objects.get()
+    assert task.team is not None
     assert (task.member, task.play, task.title, task.team.code) == (ada, course, "Enrol in the course", "education")
     assert task.description.startswith("Ada Okafor is off track.")
 

@@ -62,6 +62,7 @@ def test_a_task_for_the_events_team_is_created_from_the_member_page(ada) -> None
 
     assert response.status_code == 302
     task = Task.objects.get()
+    assert task.team is not None
     assert (task.team.code, task.due_on, task.member) == ("events", due, ada)
     assert "Reserve a seat at the workshop" in client.get(reverse("member", args=[ada.pk])).content.decode()
 

@@ -13,19 +13,19 @@ from membersuccess.potential.models import DeclaredAttribute
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hasher(settings) -> None:  # type: ignore[no-untyped-def]
+def _fast_password_hasher(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
-def catalog(db) -> None:  # type: ignore[no-untyped-def]
+def catalog(db) -> None:
     Segment.objects.create(code="early-career", name="Early career")
     RequiredOutcome.objects.create(code="earn-certification", name="Earn certification")
     RequiredOutcome.objects.create(code="find-a-job", name="Find a job")
 
 
 @pytest.fixture
-def declared(db) -> None:  # type: ignore[no-untyped-def]
+def declared(db) -> None:
     DeclaredAttribute.objects.create(name="years_experience", label="Years of experience",
                                      kind=DeclaredAttribute.Kind.NUMBER)
     DeclaredAttribute.objects.create(name="employer_pays", label="Employer pays dues",

@@ -44,7 +44,7 @@ def make_history(*, planted: bool, size: int = 150, seed: int = 3, journey: Jour
         )
         for i in range(size)
     )
-    achievements = []
+    achievements: list[MilestoneAchievement] = []
     for member in members:
         logit = CHANNEL_SHIFT[member.acquisition_channel] if planted else 0.0
         reached = rng.random() < 1 / (1 + math.exp(-logit))

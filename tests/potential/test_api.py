@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -23,11 +24,11 @@ def item(n: int, **overrides: object) -> dict[str, object]:
             "required_outcome": "find-a-job", "acquisition_channel": "referral", **overrides}
 
 
-def bearer(scope: str) -> dict[str, str]:
+def bearer(scope: str) -> dict[str, Any]:
     return {"HTTP_AUTHORIZATION": f"Bearer {api_token_create(name='CRM', scope=scope)[1]}"}
 
 
-def post(client: Client, items: list[dict[str, object]], headers: dict[str, str]):  # type: ignore[no-untyped-def]
+def post(client: Client, items: list[dict[str, object]], headers: dict[str, Any]):
     return client.post(URL, data=json.dumps({"items": items}), content_type="application/json", **headers)
 
 

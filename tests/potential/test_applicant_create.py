@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -12,7 +13,7 @@ from membersuccess.potential.services import PotentialError, applicant_create
 
 pytestmark = pytest.mark.django_db
 
-GOOD = {
+GOOD: dict[str, Any] = {
     "name": "Ada Okafor",
     "required_outcome": "earn-certification",
     "acquisition_channel": "referral",
@@ -25,6 +26,7 @@ def test_a_valid_applicant_is_recorded_with_cleaned_attributes(catalog, declared
                                  attributes={"years_experience": "3", "employer_pays": "no"})
     assert applicant.external_id.startswith("APP-")
     assert applicant.attributes == {"years_experience": 3.0, "employer_pays": False}
+    assert applicant.segment is not None
     assert (applicant.segment.code, applicant.campaign) == ("early-career", "spring")
 
 
@@ -49,7 +51,7 @@ def test_bad_input_names_the_field_and_the_reason_and_records_nothing(
     catalog, declared, change: dict[str, object], field: str, message: str
 ) -> None:
     with pytest.raises(PotentialError) as caught:
-        applicant_create(**{**GOOD, **change})  # type: ignore[arg-type]
+        applicant_create(**{**GOOD, **change})
     assert (caught.value.field, caught.value.message) == (field, message)
     assert not Applicant.objects.exists()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -23,8 +24,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _apply(**change: str) -> None:
-    applicant_create(**{"name": "Ada", "required_outcome": "earn-certification", "acquisition_channel": "web",
-                        "applied_on": date(2024, 5, 1), **change})
+    fields: dict[str, Any] = {"name": "Ada", "required_outcome": "earn-certification", "acquisition_channel": "web",
+                              "applied_on": date(2024, 5, 1), **change}
+    applicant_create(**fields)
 
 
 def test_each_criterion_is_explained_in_words(catalog, declared) -> None:

@@ -100,4 +100,4 @@ def test_bad_criteria_are_refused_with_what_is_allowed(as_of, criteria, message)
 @pytest.mark.parametrize("raw", ["2025-13-01", "01/06/2025", "tomorrow"])
 def test_a_bad_date_is_refused_with_the_expected_format(raw):
     with pytest.raises(RenewalError, match=r"is not a date; write it as YYYY-MM-DD"):
-        parse_as_of(raw, default=None)  # type: ignore[arg-type]
+        parse_as_of(raw, default=None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pytest
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 
 from tests.security.access_matrix import ADMIN_SITE, OPERATIONS, ROUTES, Access
 from tests.security.routes import UrlRoute, openapi_operations, route_path, url_routes
@@ -45,7 +45,7 @@ def _access_of(route: UrlRoute) -> Access | None:
     return None
 
 
-def refused(response: HttpResponse, *, path: str = "") -> bool:
+def refused(response: HttpResponseBase, *, path: str = "") -> bool:
     """Whether the request was turned away: sent to a login page, 401, 403, 404 or 405."""
     if response.status_code in (401, 403, 404, 405):
         return True
@@ -57,7 +57,7 @@ def refused(response: HttpResponse, *, path: str = "") -> bool:
     return False
 
 
-def _ask(world: World, who: Who, method: str, path: str, *, api: bool) -> HttpResponse:
+def _ask(world: World, who: Who, method: str, path: str, *, api: bool) -> HttpResponseBase:
     client = world.client(who)
     if api and method != "GET":
         return client.generic(method, path, data=b"{}", content_type="application/json")

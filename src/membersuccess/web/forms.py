@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django import forms
 
 from membersuccess.members.models import Member, Segment
@@ -11,6 +13,16 @@ from membersuccess.scoring.selectors import FLAGS
 
 SORT_VALUES = [*SORT_CHOICES, *(f"-{key}" for key in SORT_CHOICES)]
 DEFAULT_SORT = "name"
+
+
+class MemberCriteria(TypedDict):
+    """The members list's search, segment, status, sort and journey filter, as plain strings."""
+
+    query: str
+    segment: str
+    status: str
+    sort: str
+    journey: str
 
 
 class MemberFilterForm(forms.Form):
@@ -47,18 +59,18 @@ class MemberFilterForm(forms.Form):
         label="Sort by", required=False, choices=[(value, value) for value in SORT_VALUES]
     )
 
-    def criteria(self) -> dict[str, str]:
+    def criteria(self) -> MemberCriteria:
         """The valid criteria as plain strings; an invalid value counts as not given."""
         self.is_valid()  # invalid fields are left out of cleaned_data
         data = self.cleaned_data
         segment = data.get("segment")
-        return {
-            "query": data.get("q") or "",
-            "segment": segment.code if isinstance(segment, Segment) else "",
-            "status": data.get("status") or "",
-            "sort": data.get("sort") or DEFAULT_SORT,
-            "journey": data.get("journey") or "",
-        }
+        return MemberCriteria(
+            query=data.get("q") or "",
+            segment=segment.code if isinstance(segment, Segment) else "",
+            status=data.get("status") or "",
+            sort=data.get("sort") or DEFAULT_SORT,
+            journey=data.get("journey") or "",
+        )
 
     def vector_criteria(self) -> dict[str, str]:
         """The Success Vector status, flag and earlier status asked for, empty when not given."""
