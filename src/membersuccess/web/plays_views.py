@@ -251,6 +251,13 @@ def member_outreach(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error("body", str(error))
             except PlayError as error:
                 _field_error(form, error, "body")
+                if error.field != "body":
+                    # A missing subject or address stops the send before the value check: give its verdict too,
+                    # so a draft without value is not found out only on the next try.
+                    try:
+                        check = draft_check(member, body=data["body"])
+                    except DraftTooLong as too_long:
+                        form.add_error("body", str(too_long))
     context = {"form": form, "member": member, "check": check, "context": member_outreach_context(member),
                "today": timezone.localdate()}
     return render(request, "web/plays/outreach.html", context)
