@@ -133,6 +133,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Local time (TIME_ZONE) at which `msm worker` enqueues the day's scoring, HH:MM.
 SCORE_AT = os.environ.get("MSM_SCORE_AT", "02:00")
+# Days a worker that was down scores when it comes back, oldest first, before the latest due day (0: only that day).
+SCORE_BACKFILL_DAYS = os.environ.get("MSM_SCORE_BACKFILL_DAYS", "7")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -47,7 +47,7 @@ class VectorSnapshotAdmin(ReadOnlyAdmin):
 
 @admin.register(DailyScoring)
 class DailyScoringAdmin(ReadOnlyAdmin):
-    list_display = ["as_of", "status", "note", "run", "enqueued_at", "finished_at"]
+    list_display = ["as_of", "status", "note", "attempts", "worker", "run", "enqueued_at", "started_at", "finished_at"]
     list_filter = ["status"]
     list_select_related = ["run"]
     date_hierarchy = "as_of"

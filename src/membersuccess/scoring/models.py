@@ -106,14 +106,21 @@ class DailyScoring(models.Model):
         SCORED = "scored", "Scored"
         SKIPPED = "skipped", "Skipped"
         FAILED = "failed", "Failed"
+        # The worker running it died (killed, crashed, machine lost); the day is enqueued again.
+        INTERRUPTED = "interrupted", "Interrupted"
 
     as_of = models.DateField(unique=True)  # the unique date is what stops a second worker enqueuing the day again
     task_id = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ENQUEUED)
     run = models.ForeignKey(ScoreRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    note = models.TextField(blank=True, help_text="Why it was skipped or failed")
+    note = models.TextField(blank=True, help_text="Why it was skipped, failed or interrupted")
     enqueued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Which process runs it ("host pid N"): what staff need to find the worker that stopped.
+    worker = models.CharField(max_length=200, blank=True)
+    # Times the job started scoring the day; more than one means earlier attempts were interrupted.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-as_of"]

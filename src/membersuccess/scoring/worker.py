@@ -1,13 +1,15 @@
 """`msm worker`: run background jobs, and enqueue the day's scoring once the configured time has passed.
 
-One loop, so a single process does both: every few seconds it enqueues the day's scoring if it is
-due (at most once per date, however many workers run: see daily.py), then runs every job waiting.
-A worker started late the same day still scores that day; days it was down for are not back-filled
-(`msm score --as-of DATE` scores any past date)."""
+One loop, so a single process does both: every few seconds it recovers days whose worker died
+mid-run, enqueues the day's scoring if it is due (at most once per date, however many workers run:
+see daily.py) and the days it missed while it was down (at most MSM_SCORE_BACKFILL_DAYS, oldest
+first), then runs every job waiting. A worker started late the same day still scores that day."""
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -31,21 +33,32 @@ def run_worker(
     from django.utils.crypto import get_random_string
     from django_tasks_db.management.commands.db_worker import Worker
 
-    from membersuccess.scoring.daily import daily_scoring_due, daily_scoring_enqueue, score_at
+    from membersuccess.scoring.daily import (
+        backfill_days,
+        daily_scoring_days_due,
+        daily_scoring_enqueue,
+        daily_scoring_recover,
+        score_at,
+    )
 
     tell = say or (lambda _message: None)
-    at = score_at()
-    # Batch mode: each pass runs every job that is ready, then comes back here.
+    at, backfill = score_at(), backfill_days()
+    # Batch mode: each pass runs every job that is ready, then comes back here. The job's worker id
+    # names this host and process, so a job claimed by a worker that died can be recognised.
     jobs = Worker(
         queue_names=[QUEUE], interval=1.0, batch=True, backend_name=BACKEND, startup_delay=False,
-        max_tasks=None, worker_id=get_random_string(32), excluded_queue_names=[],
+        max_tasks=None, worker_id=f"{socket.gethostname()}:{os.getpid()}:{get_random_string(8)}",
+        excluded_queue_names=[],
     )
     if handle_signals:
         jobs.configure_signals()
     while True:
-        due = daily_scoring_due(now=now() if now else None, at=at)
-        if due is not None and daily_scoring_enqueue(as_of=due) is not None:
-            tell(f"Enqueued the scoring of {due}")
+        for record in daily_scoring_recover():
+            tell(f"The scoring of {record.as_of} was {record.note}")
+        # Oldest first: the jobs run in the order they were enqueued.
+        for day in daily_scoring_days_due(now=now() if now else None, at=at, backfill=backfill):
+            if daily_scoring_enqueue(as_of=day) is not None:
+                tell(f"Enqueued the scoring of {day}")
         jobs.run()
         if once or not jobs.running:
             return

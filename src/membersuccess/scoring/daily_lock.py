@@ -1,0 +1,96 @@
+"""The daily job's own lock: held by whichever worker is running a day's scoring, from start to recorded outcome.
+
+A DailyScoring row says "running" only while its worker holds this lock, and the lock dies with the
+process that holds it (a PostgreSQL session lock ends with its connection, a file lock with its
+process, even under kill -9). So a row still "running" while the lock is free was left by a worker
+that died, and the next worker pass can say so and run the day again (daily.py). It is separate from
+the scoring lock because a daily run also holds it while it waits for someone's `msm score`."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+PG_LOCK_KEY = 0x4D534D4441494C59  # "MSMDAILY"
+POLL_SECONDS = 0.5
+# PostgreSQL advisory locks are re-entrant within one session: threads of one process also queue here.
+_PROCESS_LOCK = threading.Lock()
+
+
+class DailyBusy(Exception):
+    """Another worker is running a day's scoring."""
+
+
+@contextmanager
+def daily_lock(*, wait_seconds: float = 0) -> Iterator[None]:
+    """Hold the daily job's lock, waiting up to `wait_seconds`; raises DailyBusy when it stays taken."""
+    deadline = time.monotonic() + max(0.0, wait_seconds)
+    acquired = _PROCESS_LOCK.acquire(timeout=wait_seconds) if wait_seconds > 0 else _PROCESS_LOCK.acquire(False)
+    if not acquired:
+        raise DailyBusy("another worker is running a day's scoring")
+    try:
+        if connection.vendor == "postgresql":
+            with _advisory_lock(deadline):
+                yield
+        else:
+            with _file_lock(deadline):
+                yield
+    finally:
+        _PROCESS_LOCK.release()
+
+
+@contextmanager
+def _advisory_lock(deadline: float) -> Iterator[None]:
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [PG_LOCK_KEY])
+            if cursor.fetchone()[0]:
+                break
+            _wait_or_busy(deadline)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [PG_LOCK_KEY])
+
+
+@contextmanager
+def _file_lock(deadline: float) -> Iterator[None]:
+    path = _lock_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                _wait_or_busy(deadline)
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _lock_path() -> Path:
+    name = str(connection.settings_dict.get("NAME") or "")
+    if name and "memory" not in name:
+        return Path(name + ".daily-lock")
+    return Path(settings.DATA_DIR) / "daily.lock"
+
+
+def _wait_or_busy(deadline: float) -> None:
+    if time.monotonic() >= deadline:
+        raise DailyBusy("another worker is running a day's scoring")
+    time.sleep(POLL_SECONDS)
