@@ -4,6 +4,7 @@ Every error the data can cause ends with one line naming what is wrong, and exit
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -164,6 +165,78 @@ def signals_discover(
     out.print("importance: held-out AUC lost when the input is shuffled; weights share 10 points", highlight=False)
     for reason in discovery.ignored:
         err.print(f"left out: {_escape(reason)}", highlight=False)
+
+
+@signals_app.command("learn")
+def signals_learn(
+    train_as_of: Annotated[
+        str, typer.Option("--train-as-of", help="Fit the weights on renewals after this date, YYYY-MM-DD.")
+    ],
+    test_as_of: Annotated[
+        str, typer.Option("--test-as-of", help="Test them on renewals after this later date, YYYY-MM-DD.")
+    ],
+    horizon: Annotated[int, typer.Option(help="Days after each date in which renewals are measured.")] = 365,
+    adopt: Annotated[
+        bool, typer.Option("--adopt", help="Save the learned weights as a new signals version, with the evidence.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --adopt: adopt even if they do not beat the current weights.")
+    ] = False,
+    engine: Annotated[str, typer.Option(help="duckdb (default) or spark.")] = "duckdb",
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Fit signal weights on an earlier period, compare them with the current ones on a later one, and adopt them."""
+    from membersuccess.evidence.learn import adopt_learned_weights, learn_weights
+
+    with _clear_errors():
+        train_day = _parse_date(train_as_of, "--train-as-of")
+        test_day = _parse_date(test_as_of, "--test-as-of")
+        assert train_day is not None and test_day is not None
+        if force and not adopt:
+            raise EvidenceError("--force only makes sense with --adopt")
+        _start(data_dir)
+        with err.status(f"Learning weights as of {train_day} and testing them as of {test_day}"):
+            learned = learn_weights(train_as_of=train_day, test_as_of=test_day, horizon_days=horizon, engine=engine)
+    refusal, adopted_version = "", None
+    if adopt:
+        try:
+            adopted_version = adopt_learned_weights(learned, force=force).version
+        except EvidenceError as error:
+            refusal = str(error)
+    if as_json:
+        print(json.dumps({**learned.to_dict(), "adopted_version": adopted_version}, indent=2))
+    else:
+        _print_learned(learned)
+        if adopted_version is not None:
+            out.print(f"Adopted as signals version {adopted_version}, now active; the evidence is kept beside it. "
+                      "The next scoring run uses it.", highlight=False)
+    if refusal:
+        err.print("[red]error:[/red] " + _escape(refusal), highlight=False)
+        raise typer.Exit(2)
+
+
+def _print_learned(learned: object) -> None:
+    from membersuccess.evidence.learn import LearnedWeights
+
+    assert isinstance(learned, LearnedWeights)
+    train, test = learned.train, learned.test
+    out.print(
+        f"Trained on {train.members:,} members whose term ended in the {train.horizon_days} days after "
+        f"{train.as_of} ({train.renewal_rate:.0%} renewed); tested on {test.members:,} after {test.as_of} "
+        f"({test.renewal_rate:.0%} renewed).",
+        highlight=False,
+    )
+    weights = Table("input", "direction", f"weight now (v{learned.signal_set_version})", "learned")
+    for item in learned.inputs:
+        weights.add_row(_escape(item.label), item.direction, f"{item.current:g}", f"{item.learned:g}")
+    out.print(weights)
+    holdout = Table("weights", "AUC", "Brier", "lift, riskiest 10%", title=f"On the renewals after {test.as_of}")
+    for row in learned.holdout:
+        holdout.add_row(row.weights, _num(row.auc), _num(row.brier), _num(row.lift_top_decile))
+    out.print(holdout)
+    verdict = "beat" if learned.beats_current else "do not beat"
+    out.print(f"The learned weights {verdict} the current ones on the later period (AUC).", highlight=False)
 
 
 def backtest_command(
