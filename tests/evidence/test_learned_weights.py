@@ -249,3 +249,23 @@ def test_too_little_history_is_refused_clearly():
     assert result.exit_code == 2
     assert "too little history in the training period: 8 members" in result.output
     assert "at least 30 members" in result.output
+
+
+# The signals page
+
+
+def test_the_signals_page_shows_the_evidence_beside_the_adopted_version(learned):
+    from django.test import Client
+
+    from membersuccess.accounts.models import Role
+    from tests.factories import make_staff_user
+
+    adopt_learned_weights(learned)
+    client = Client()
+    client.force_login(make_staff_user(role=Role.STAFF))
+    page = client.get("/signals/").content.decode()
+    summary = f"AUC {learned.learned.auc:.3f} against {learned.current.auc:.3f} for version 1, Brier"
+    assert page.count(summary) == 2  # beside the version in use, and in its row of the versions list
+    version_page = client.get("/signals/versions/2/").content.decode()
+    assert summary in version_page and "Evidence" in version_page
+    assert summary not in client.get("/signals/versions/1/").content.decode()

@@ -22,6 +22,7 @@ from membersuccess.accounts.models import Role
 from membersuccess.accounts.roles import AnyUser, role_of
 from membersuccess.engine.params import ScoringParams
 from membersuccess.engine.signals import SignalConfigError
+from membersuccess.evidence.learn import evidence_summary
 from membersuccess.scoring.models import SignalSet
 from membersuccess.scoring.selectors import signal_set_by_version, signal_set_versions
 from membersuccess.scoring.services import signal_set_active, signal_set_save
@@ -137,9 +138,15 @@ def _display(value: object) -> str:
     return str(value)
 
 
+def _versions() -> list[tuple[SignalSet, str]]:
+    """The latest saved versions, newest first, each with the evidence kept beside it in one line."""
+    return [(v, evidence_summary(v.evidence)) for v in signal_set_versions()[:VERSIONS_SHOWN]]
+
+
 def _page_context(request: HttpRequest, signal_set: SignalSet) -> dict[str, object]:
     return {
         "signal_set": signal_set,
+        "evidence": evidence_summary(signal_set.evidence),
         "inputs": input_rows(signal_set.definition),
         "params": [(key, _display(value)) for key, value in sorted(_params(signal_set.definition).items())],
         "may_edit": may_edit_signals(request.user),
@@ -151,7 +158,7 @@ def signals(request: HttpRequest) -> HttpResponse:
     active = signal_set_active()
     context = _page_context(request, active)
     context.update(
-        versions=list(signal_set_versions()[:VERSIONS_SHOWN]),
+        versions=_versions(),
         import_form=SignalsImportForm() if context["may_edit"] else None,
     )
     return render(request, "web/signals/index.html", context)
@@ -260,7 +267,7 @@ def signals_import(request: HttpRequest) -> HttpResponse:
         else:
             return _saved(request, saved, f"Imported {name}")
     context = _page_context(request, active)
-    context.update(versions=list(signal_set_versions()[:VERSIONS_SHOWN]), import_form=form, import_error=error)
+    context.update(versions=_versions(), import_form=form, import_error=error)
     return render(request, "web/signals/index.html", context, status=400)
 
 
