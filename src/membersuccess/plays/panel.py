@@ -40,6 +40,7 @@ class PlaysPanel:
     draft_subject: str
     teams: list[Team]
     may_act: bool
+    under_way: frozenset[int]  # plays with an open task for the member: started, not to be started twice
 
     @property
     def best(self) -> Recommendation | None:
@@ -56,6 +57,7 @@ def member_plays_panel(*, member: Member, user: AnyUser, as_of: date | None = No
     facts = member_facts(member=member, as_of=as_of)
     recommendations = recommend(plays=active_plays(), facts=facts)[:RECOMMENDATIONS_SHOWN]
     best = recommendations[0] if recommendations else None
+    under_way = Task.objects.filter(member=member, status=Task.Status.OPEN, play__isnull=False)
     draft = ""
     if best is not None and best.play.message_template:
         draft = render_message(play=best.play, member=member, resource=best.resource,
@@ -70,4 +72,5 @@ def member_plays_panel(*, member: Member, user: AnyUser, as_of: date | None = No
         draft_subject=best.play.name if best is not None else "",
         teams=list(Team.objects.order_by("name")),
         may_act=may_act_on_members(user),
+        under_way=frozenset(under_way.values_list("play_id", flat=True)),
     )

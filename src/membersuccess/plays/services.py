@@ -212,8 +212,16 @@ def task_create(
 def tasks_from_play(
     *, play: Play, member: Member, by: Any, as_of: date | None = None, notify: bool = True, description: str = ""
 ) -> list[Task]:
-    """Start a play for a member: each step becomes a task for its team, due `due_in_days` after `as_of`."""
+    """Start a play for a member: each step becomes a task for its team, due `due_in_days` after `as_of`.
+
+    A play already under way for the member (a task from it still open) is not started twice."""
     as_of = as_of or timezone.localdate()
+    open_tasks = Task.objects.filter(member=member, play=play, status=Task.Status.OPEN).count()
+    if open_tasks:
+        raise PlayError(
+            f"“{play.name}” is already under way for {member.name}: {open_tasks} open "
+            f"task{'s' if open_tasks != 1 else ''} from it. Close them before starting it again.", field="play",
+        )
     tasks = []
     with transaction.atomic():
         for step in play.steps.select_related("team").order_by("order"):

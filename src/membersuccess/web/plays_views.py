@@ -194,7 +194,11 @@ def member_play_start(request: HttpRequest, pk: int, play_pk: int) -> HttpRespon
     member = _visible_member(request, pk)
     _may_act(request)
     chosen = get_object_or_404(Play, pk=play_pk, is_active=True)
-    created = tasks_from_play(play=chosen, member=member, by=request.user)
+    try:
+        created = tasks_from_play(play=chosen, member=member, by=request.user)
+    except PlayError as error:
+        messages.error(request, str(error))
+        return redirect(reverse("member", args=[member.pk]) + "#plays")
     messages.success(request, f"Started “{chosen.name}”: {len(created)} task{'s' if len(created) != 1 else ''} "
                               f"for {', '.join(sorted({str(t.team) for t in created}))}.")
     return redirect(reverse("member", args=[member.pk]) + "#plays")
