@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from membersuccess.api.auth import INGEST_AUTH
 from membersuccess.api.models import ApiToken
+from membersuccess.api.problems import BODY_PROBLEMS
 from membersuccess.ingest.services import import_items
 
 MAX_ITEMS = 10_000
@@ -56,7 +57,7 @@ class TooLarge(Schema):
 
 @router.post(
     "/batch",
-    response={200: BatchOut, 413: TooLarge},
+    response={200: BatchOut, 413: TooLarge, **BODY_PROBLEMS},
     auth=INGEST_AUTH,
     summary="Add a batch of interactions",
     description=f"Up to {MAX_ITEMS:,} items a request. Valid items are stored, invalid ones are listed in "

@@ -12,6 +12,7 @@ from pydantic import Field
 from membersuccess.accounts.models import Role
 from membersuccess.api.auth import RoleSession, TokenAuth
 from membersuccess.api.models import ApiToken
+from membersuccess.api.problems import BODY_PROBLEMS
 from membersuccess.members.models import Member
 from membersuccess.members.selectors import visible_members
 from membersuccess.outreach.checks import MAX_DRAFT_CHARS, DraftTooLong, check_draft
@@ -54,7 +55,7 @@ class Problem(Schema):
 
 @router.post(
     "/check",
-    response={200: DraftCheckOut, 404: Problem, 413: Problem},
+    response={200: DraftCheckOut, 404: Problem, 413: Problem, **BODY_PROBLEMS},
     auth=OUTREACH_AUTH,
     summary="Check an outreach draft carries value",
     description="A draft passes only when it carries a value item: a resource link (an http(s) URL), a plan "

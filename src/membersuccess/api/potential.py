@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from membersuccess.accounts.models import Role
 from membersuccess.api.auth import RoleSession, TokenAuth
 from membersuccess.api.models import ApiToken
+from membersuccess.api.problems import QUERY_PROBLEMS, InvalidRequest
 from membersuccess.ingest.services import import_items
 from membersuccess.potential.models import FitBand
 from membersuccess.potential.selectors import applicants_with_fit, latest_fit_model
@@ -46,28 +47,30 @@ class ApplicantItem(BaseModel):
     attributes: dict[str, Any] | None = Field(None, description="Declared attributes only; extra fields land here.")
 
 
-class BatchIn(Schema):
+# Named apart from the interactions batch: the schema's components are named by class, and two
+# classes of one name would document one operation with the other's fields.
+class ApplicantBatchIn(Schema):
     items: list[ApplicantItem] = Field(..., description=f"At most {MAX_ITEMS:,} applicants.")
 
 
-class ItemError(Schema):
+class ApplicantError(Schema):
     index: int = Field(..., description="0-based position of the item in `items`.")
     field: str
     reason: str
 
 
-class BatchOut(Schema):
+class ApplicantBatchOut(Schema):
     received: int
     created: int
     updated: int
     unchanged: int
     rejected: int
-    errors: list[ItemError]
+    errors: list[ApplicantError]
 
 
 class Rejected(Schema):
     detail: str
-    errors: list[ItemError]
+    errors: list[ApplicantError]
 
 
 class Problem(Schema):
@@ -100,14 +103,14 @@ class ModelOut(Schema):
 
 @router.post(
     "/applicants",
-    response={200: BatchOut, 413: Problem, 422: Rejected},
+    response={200: ApplicantBatchOut, 400: Problem, 413: Problem, 422: Rejected | InvalidRequest},
     auth=WRITE_AUTH,
     summary="Add or update applicants and prospects",
     description=f"Up to {MAX_ITEMS:,} items a request. Valid items are stored and invalid ones listed in `errors` "
     "with the field and reason; when no item is valid the answer is 422. Needs an ingest token or an admin or "
     "Member Success Manager session.",
 )
-def applicants_add(request: HttpRequest, payload: BatchIn) -> Status[dict[str, Any]]:
+def applicants_add(request: HttpRequest, payload: ApplicantBatchIn) -> Status[dict[str, Any]]:
     if len(payload.items) > MAX_ITEMS:
         raise HttpError(413, f"{len(payload.items):,} items: at most {MAX_ITEMS:,} are accepted per request")
     caller = getattr(request, "auth", None)
@@ -132,7 +135,7 @@ def applicants_add(request: HttpRequest, payload: BatchIn) -> Status[dict[str, A
 
 @router.get(
     "/applicants",
-    response={200: list[ApplicantOut], 400: Problem},
+    response={200: list[ApplicantOut], 400: Problem, **QUERY_PROBLEMS},
     auth=READ_AUTH,
     summary="Applicants with their fit band, chance and reasons",
 )

@@ -15,6 +15,7 @@ from membersuccess.accounts.models import Role
 from membersuccess.accounts.roles import AnyUser
 from membersuccess.api.auth import RoleSession, TokenAuth
 from membersuccess.api.models import ApiToken
+from membersuccess.api.problems import QUERY_PROBLEMS
 from membersuccess.renewals.errors import RenewalError
 from membersuccess.renewals.pipeline import DEFAULT_SORT, DEFAULT_WINDOW, SORTS, WINDOWS, parse_as_of, parse_window
 from membersuccess.renewals.selectors import Opportunity, expansion_opportunities, renewal_pipeline
@@ -84,7 +85,7 @@ def reader(request: HttpRequest) -> AnyUser | None:
 
 @router.get(
     "/pipeline",
-    response={200: PipelineOut, 400: Problem},
+    response={200: PipelineOut, 400: Problem, **QUERY_PROBLEMS},
     auth=READ_AUTH,
     summary="Renewal pipeline",
     description="Active membership terms ending within the window, with the member's Success Vector status, "
@@ -161,7 +162,7 @@ def _opportunity(o: Opportunity) -> OpportunityOut:
 
 @router.get(
     "/expansion",
-    response={200: ExpansionOut, 400: Problem},
+    response={200: ExpansionOut, 400: Problem, **QUERY_PROBLEMS},
     auth=READ_AUTH,
     summary="Expansion opportunities",
     description="Offerings that serve each member's desired outcome and that they do not have: ready for "
