@@ -53,3 +53,12 @@ def test_a_draft_too_long_to_check_is_refused_by_the_field_even_without_a_subjec
     assert response.status_code == 200
     assert "at most 20,000 are checked" in response.content.decode()
     assert not OutreachMessage.objects.exists()
+
+
+def test_a_draft_that_passes_says_in_words_what_value_it_carries(manager, ada) -> None:
+    draft = {"subject": "Prep", "action": "check",
+             "body": "Your Complete prep course milestone: https://learn.example.org/review"}
+    page = manager.post(reverse("member_outreach", args=[ada.pk]), draft).content.decode()
+
+    assert "the next milestone “Complete prep course”; a resource link “https://learn.example.org/review”" in page
+    assert not OutreachMessage.objects.exists()
