@@ -21,6 +21,7 @@ from membersuccess.evidence.report.cli import app as report_app
 from membersuccess.members.cli import app as member_app
 from membersuccess.ops import cli as ops_cli
 from membersuccess.outreach.cli import app as outreach_app
+from membersuccess.plays.cli import app as plays_app
 from membersuccess.potential.cli import app as potential_app
 from membersuccess.renewals.cli import app as renewals_app
 
@@ -242,6 +243,7 @@ def _score_demo(*, as_of: date) -> None:
 token_app = typer.Typer(help="API tokens for systems that push data or read it.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(outreach_app, name="outreach")
+app.add_typer(plays_app, name="plays")
 app.add_typer(potential_app, name="potential")
 app.add_typer(renewals_app, name="renewals")
 app.add_typer(forecast_app, name="forecast")
