@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 
 PG_LOCK_KEY = 0x4D534D4441494C59  # "MSMDAILY"
 POLL_SECONDS = 0.5
@@ -58,8 +58,11 @@ def _advisory_lock(deadline: float) -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [PG_LOCK_KEY])
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [PG_LOCK_KEY])
+        except DatabaseError:  # the connection is gone, and the session's lock with it
+            connection.close()
 
 
 @contextmanager
