@@ -217,6 +217,15 @@ def test_msm_signals_learn_prints_weights_old_and_new_and_the_holdout(learned):
     assert SignalSet.objects.count() == 1
 
 
+def test_learning_again_after_adopting_finds_the_same_weights_and_refuses_to_adopt_them(learned):
+    adopt_learned_weights(learned)
+    result = invoke("--train-as-of", str(TRAIN_AS_OF), "--test-as-of", str(TEST_AS_OF), "--adopt")
+    assert result.exit_code == 2
+    assert "not adopted: the learned weights do not beat the current ones (version 2)" in result.output
+    assert "add --force to adopt them anyway" in result.output
+    assert SignalSet.objects.count() == 2
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("args", "message"),
