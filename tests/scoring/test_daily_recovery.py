@@ -4,21 +4,23 @@ and scored again by the next worker pass; a day a live worker is on is left alon
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
-import threading
+import time as clock
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from membersuccess.accounts.roles import Role
+from membersuccess.accounts.models import Role
+from membersuccess.scoring import daily_lock as daily_lock_module
 from membersuccess.scoring.daily import MAX_ATTEMPTS, daily_scoring_recover
-from membersuccess.scoring.daily_lock import daily_lock
 from membersuccess.scoring.models import DailyScoring, ScoreRun
 from membersuccess.scoring.services import signal_set_active
 from membersuccess.scoring.tasks import score_daily
@@ -81,25 +83,56 @@ def test_a_day_left_running_by_a_dead_worker_is_marked_interrupted_and_scored_ag
     ]
 
 
-def test_a_day_a_live_worker_is_scoring_is_left_alone(association):
+# Another process holding the daily lock the way a live worker does, until its stdin closes or it is killed.
+HOLD_THE_DAILY_LOCK = """
+import sys
+kind, target, key = sys.argv[1:4]
+if kind == "file":
+    import fcntl
+    handle = open(target, "a+")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+else:
+    import psycopg
+    db = psycopg.connect(target, autocommit=True)
+    db.execute("SELECT pg_advisory_lock(%s)", [int(key)])
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def live_worker() -> subprocess.Popen[str]:
+    """A process holding the daily lock, as a worker scoring a day does."""
+    if connection.vendor == "postgresql":
+        db = connection.settings_dict
+        login = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        target = f"postgresql://{login}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        kind = "postgresql"
+    else:
+        kind, target = "file", str(daily_lock_module._lock_path())
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_DAILY_LOCK, kind, target, str(daily_lock_module.PG_LOCK_KEY)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None and process.stdout.readline() == "held\n"
+    return process
+
+
+def test_a_day_a_live_worker_is_scoring_is_left_alone_and_recovered_once_that_worker_is_killed(association):
     killed_mid_run()
-    held, release = threading.Event(), threading.Event()
-
-    def live_worker() -> None:
-        with daily_lock():
-            held.set()
-            release.wait(10)
-
-    holder = threading.Thread(target=live_worker)
-    holder.start()
+    worker = live_worker()
     try:
-        assert held.wait(10)
         assert daily_scoring_recover() == []
+        assert DailyScoring.objects.get().status == DailyScoring.Status.RUNNING
+        assert ScoreRun.objects.get().status == ScoreRun.Status.RUNNING
     finally:
-        release.set()
-        holder.join()
-    assert DailyScoring.objects.get().status == DailyScoring.Status.RUNNING
-    assert ScoreRun.objects.get().status == ScoreRun.Status.RUNNING
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+
+    deadline = clock.monotonic() + 10  # PostgreSQL ends the dead client's session, and its lock, within moments
+    while not (recovered := daily_scoring_recover()) and clock.monotonic() < deadline:
+        clock.sleep(0.1)
+    assert [record.status for record in recovered] == [DailyScoring.Status.INTERRUPTED]
+    assert ScoreRun.objects.get().status == ScoreRun.Status.FAILED
 
 
 def test_the_portfolio_says_why_the_interrupted_run_did_not_complete(association):
