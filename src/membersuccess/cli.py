@@ -52,6 +52,14 @@ def main() -> None:
     except SetupError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(2)
+    except Exception as exc:
+        from membersuccess.connection_loss import is_connection_lost, lost_message
+
+        if not is_connection_lost(exc):
+            raise
+        message = lost_message(exc, during="the command", then="what it committed is kept: run it again")
+        err.print(f"[red]error:[/red] {message}", highlight=False)
+        sys.exit(2)
 
 
 @contextmanager

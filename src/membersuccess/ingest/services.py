@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import socket
@@ -12,9 +13,10 @@ from typing import IO, Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from membersuccess.connection_loss import ConnectionLost, drop_connection, is_connection_lost, lost_message
 from membersuccess.exports import spreadsheet_safe
 from membersuccess.ingest.cells import is_blank
 from membersuccess.ingest.columnar import split_interactions
@@ -136,6 +138,9 @@ def run_import(
         exc.run_id = run.pk
         raise
     except BaseException as exc:
+        if is_connection_lost(exc):
+            rejects.close()
+            raise _connection_lost(run, result, exc) from exc
         _finish(run, result, status=ImportRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
         rejects.close()
         raise
@@ -331,6 +336,20 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True  # someone else's process: alive
     return True
+
+
+def _connection_lost(run: ImportRun, result: ImportResult, error: BaseException) -> ConnectionLost:
+    """The database went away mid-import: record the run as failed if the server is back, say so in one line."""
+    message = lost_message(
+        error,
+        during=f"the import of {result.path.name}",
+        then="the rows stored before it are kept: import the file again to finish (nothing is stored twice)",
+    )
+    drop_connection()
+    # If the server is still unreachable, the next import marks this run interrupted, as after a kill.
+    with contextlib.suppress(DatabaseError):
+        _finish(run, result, status=ImportRun.Status.FAILED, error=message)
+    return ConnectionLost(message)
 
 
 def _finish(run: ImportRun, result: ImportResult, *, status: str, error: str) -> None:

@@ -4,6 +4,7 @@ Every caller (CLI, web, the daily task) goes through these functions."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -15,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from membersuccess.accounts.models import AuditEntry
+from membersuccess.connection_loss import ConnectionLost, drop_connection, is_connection_lost, lost_message
 from membersuccess.engine.backends import ENGINES, backend
 from membersuccess.engine.run import compute_vectors
 from membersuccess.engine.signals import (
@@ -118,9 +120,24 @@ def score_run(
         try:
             _compute_and_publish(run=run, config=config, say=say)
         except BaseException as error:
+            if is_connection_lost(error):
+                raise _connection_lost(run, error) from error
             _fail(run, error)
             raise
     return run
+
+
+def _connection_lost(run: ScoreRun, error: BaseException) -> ConnectionLost:
+    """The database went away mid-run: its vectors were never visible; clean up now if the server is back."""
+    message = lost_message(
+        error, during=f"the scoring run for {run.as_of}",
+        then="none of its vectors are shown: run msm score again",
+    )
+    drop_connection()
+    # If the server is still unreachable, the next run cleans this one up, as after a kill.
+    with contextlib.suppress(DatabaseError):
+        _fail(run, ConnectionLost(message))
+    return ConnectionLost(message)
 
 
 def _compute_and_publish(*, run: ScoreRun, config: ScoringConfig, say: Callable[[str], None]) -> None:
@@ -217,8 +234,7 @@ def _database_lock(deadline: float) -> Iterator[None]:
         try:
             yield
         finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [PG_LOCK_KEY])
+            _pg_unlock()
         return
     path = _lock_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -237,6 +253,17 @@ def _database_lock(deadline: float) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _pg_unlock() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [PG_LOCK_KEY])
+    except DatabaseError as error:
+        if not is_connection_lost(error):
+            raise
+        # The session that held the lock is gone, and PostgreSQL released the lock with it.
+        drop_connection()
 
 
 def _lock_path() -> Path:
