@@ -137,3 +137,21 @@ def test_a_run_started_while_another_scores_says_so_and_changes_nothing(installa
     assert "another scoring run is in progress" in error_line(stderr)
     assert "2024-05-31" not in [as_of for _, as_of, _, _, _ in runs(data_dir)]
     assert visible_vectors(data_dir) == reference
+
+
+def test_two_runs_started_at_the_same_moment_one_scores_the_other_says_it_is_busy(installation, reference, tmp_path):
+    data_dir = copy_installation(installation, tmp_path / "data")
+    before = runs(data_dir)
+
+    processes = [score_in_background(data_dir) for _ in range(2)]
+    outputs = [process.communicate(timeout=900) for process in processes]
+
+    assert sorted(process.returncode for process in processes) == [0, 2], outputs
+    (_, busy_stderr), = [output for process, output in zip(processes, outputs, strict=True) if process.returncode == 2]
+    assert "another scoring run is in progress" in error_line(busy_stderr)
+    # The one turned away never started a run: one new complete run, which replaced the earlier one for the date.
+    after = runs(data_dir)
+    assert [(as_of, status) for _, as_of, status, _, _ in after] == [(AS_OF, "completed")]
+    assert after[0][0] > max(run_id for run_id, *_ in before)
+    assert visible_vectors(data_dir) == reference
+    assert orphan_rows(data_dir) == 0
