@@ -9,12 +9,14 @@ operation and kind, about half a minute in all); MSM_FUZZ_EXAMPLES=200 makes a l
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, given, settings
@@ -54,6 +56,18 @@ def tokens(db) -> dict[str, str]:
 
 
 @pytest.fixture
+def _connection_kept(api_schema: Any, admin_session: Any, tokens: Any) -> Iterator[None]:
+    """Keep the test's database connection open across requests, as Django's test client does: the real
+    WSGI handler closes it when a request finishes, which would end the test's transaction on PostgreSQL.
+    (After the other fixtures: a test client request puts the closing back when it is done.)"""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def api_schema(db, settings: Any) -> Any:
     """The schema as the app serves it, to a signed-in member of staff (the docs need a session)."""
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
@@ -89,7 +103,7 @@ def _bearer(method: str, path: str, tokens: dict[str, str]) -> dict[str, str]:
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
 @pytest.mark.parametrize("operation", openapi_operations(), ids=" ".join)
 def test_the_api_answers_generated_requests_without_a_server_error_and_as_its_schema_says(
-    api_schema, tokens, admin_session, operation, mode, caller
+    api_schema, tokens, admin_session, _connection_kept, operation, mode, caller
 ):
     method, path = operation
     cookies, headers = admin_session if caller == "admin session" else ({}, _bearer(method, path, tokens))

@@ -66,7 +66,9 @@ def test_the_renewal_pipeline_csv_is_audited(admin, world):
 
 
 def test_a_rejects_download_is_audited(admin, world):
-    run_pk = ROUTES["import_rejects"].kwargs(world)["pk"]  # type: ignore[misc]
+    kwargs = ROUTES["import_rejects"].kwargs
+    assert kwargs is not None
+    run_pk = kwargs(world)["pk"]
     b"".join(admin.get(f"/imports/{run_pk}/rejects.csv").streaming_content)
     entry = _latest("rejects_downloaded")
     assert (entry.actor, entry.object_id) == (world.users[Who.ADMIN], str(run_pk))

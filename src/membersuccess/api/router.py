@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from membersuccess.api.interactions import router as interactions_router
 from membersuccess.api.outreach import router as outreach_router
 from membersuccess.api.potential import router as potential_router
+from membersuccess.api.problems import refuse_nul_characters
 from membersuccess.api.renewals import router as renewals_router
 
 api = NinjaAPI(
@@ -17,6 +18,8 @@ api = NinjaAPI(
     "Authenticate with a scoped API token: `Authorization: Bearer msm_...`.",
     docs_decorator=login_required,
 )
+# Before any operation runs: text with a NUL character is refused (PostgreSQL cannot hold it).
+api.add_decorator(refuse_nul_characters)
 api.add_router("/interactions", interactions_router)
 api.add_router("/outreach", outreach_router)
 api.add_router("/potential", potential_router)
