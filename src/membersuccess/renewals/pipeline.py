@@ -168,11 +168,12 @@ def parse_as_of(raw: str | date | None, *, default: date) -> date:
 def _members(*, user: AnyUser | None, segment: str, team: str) -> QuerySet[Member]:
     members = Member.objects.all() if user is None else visible_members(user=user)
     if segment:
-        if not Segment.objects.filter(code=segment).exists():
+        # A NUL is no segment's code, and PostgreSQL cannot even compare text holding one.
+        if "\x00" in segment or not Segment.objects.filter(code=segment).exists():
             raise RenewalError(f"there is no segment with code {segment!r}", field="segment")
         members = members.filter(segment__code=segment)
     if team:
-        if not Team.objects.filter(code=team).exists():
+        if "\x00" in team or not Team.objects.filter(code=team).exists():
             raise RenewalError(f"there is no team with code {team!r}", field="team")
         # A member belongs to a team's pipeline when their success manager is on it or the team has a task for them.
         members = members.filter(
