@@ -109,6 +109,13 @@ def test_the_export_holds_nobody_else(dana, bystander, admin):
     assert json.loads(text)["counts"]["interactions"] == 3
 
 
+def test_the_export_leaves_out_the_addresses_staff_worked_from(dana, admin):
+    AuditEntry.objects.filter(action="member_saved").update(detail={"save": 1, "ip": "10.1.2.3"})
+    entries = member_data_export(dana, by=admin)["audit_entries"]
+    assert entries[0]["detail"] == {"save": 1}
+    assert entries[0]["actor_username"] == "ada"
+
+
 def test_an_export_is_recorded_in_the_audit_log(dana, admin):
     member_data_export(dana, by=admin)
     entry = AuditEntry.objects.get(action="member_data_exported")

@@ -116,8 +116,10 @@ def _sections(member: Member) -> dict[str, list[dict[str, Any]]]:
         ],
         "fit_at_joining": [_row(f) for f in MemberFit.objects.filter(member=member)],
         "application": [_row(a) for a in Applicant.objects.filter(member=member)],
+        # What was done about them and by whom; not the address staff did it from (that is about staff).
         "audit_entries": [
-            _row(e, actor_username=_username(e.actor)) for e in _audit_about(member).select_related("actor")
+            _row(e, actor_username=_username(e.actor), detail={k: v for k, v in e.detail.items() if k != "ip"})
+            for e in _audit_about(member).select_related("actor")
         ],
     }
 
