@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from membersuccess.engine.backends import connect
-from membersuccess.engine.explain import explain_all
+from membersuccess.engine.explain import explain_batches
 from membersuccess.engine.features import (
     interaction_features,
     member_anchors,
@@ -280,7 +280,8 @@ def run_bench(
     result = con.to_pyarrow(score_members(inputs, config=config, milestones=milestones, as_of=AS_OF))
     vectors_s = time.perf_counter() - started
     started = time.perf_counter()
-    explained = sum(1 for _ in explain_all(result, config=config, milestones=milestones, as_of_day=t0))
+    explained = sum(batch.rows.num_rows
+                    for batch in explain_batches(result, config=config, milestones=milestones, as_of_day=t0))
     explain_s = time.perf_counter() - started
     return {
         "members": members,

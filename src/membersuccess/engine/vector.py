@@ -27,7 +27,7 @@ from membersuccess.engine.features import (
 )
 from membersuccess.engine.inputs import EngineInputs, day_number
 from membersuccess.engine.milestones import Milestone, MilestoneRule, distinct_rules, journeys_of
-from membersuccess.engine.signals import ScoringConfig, Signal
+from membersuccess.engine.signals import MILESTONE_INPUT, ScoringConfig, Signal
 
 DECIMALS = 6
 STATUSES = ("on_track", "drifting", "off_track", "too_early")
@@ -268,11 +268,17 @@ def _vector(
     for m in milestones:
         if m.rule is not None:
             columns[rule_met_column(m)] = rows[rule_met_column(m)]
+    # Each input's share of the score, from the rounded normalized value the result carries, so that
+    # contributions and reasons are plain column arithmetic here and Python only puts them in words.
+    columns[points_column(MILESTONE_INPUT)] = ibis.literal(100.0 * params.milestone_weight) * columns[
+        "milestone_position"] / total
     for s in config.signals:
         columns[f"x_{s.name}"] = rows[f"x_{s.name}__0"].round(DECIMALS)
-        columns[f"n_{s.name}"] = normalized[s.name].round(DECIMALS)
+        columns[f"n_{s.name}"] = n_rounded = normalized[s.name].round(DECIMALS)
         columns[f"target_{s.name}"] = targets[s.name].round(DECIMALS)
         columns[f"present_{s.name}"] = presence[s.name]
+        columns[points_column(s.name)] = ibis.literal(100.0 * s.weight) * n_rounded / total
+        columns[lost_column(s.name)] = ibis.literal(100.0 * s.weight) * (1.0 - n_rounded) / total
     result = rows.select(**columns)
     return _saved_at_risk(result, previous=inputs.previous).select(*result_columns(config, milestones))
 
@@ -304,6 +310,16 @@ def rule_met_column(milestone: Milestone) -> str:
     return f"rule_met_{milestone.milestone_id}"
 
 
+def points_column(name: str) -> str:
+    """The result column with an input's score points, 100·w·n/(w_p + Σ w_i), before rounding for display."""
+    return f"points_{name}"
+
+
+def lost_column(name: str) -> str:
+    """The result column with the score points a signal misses, 100·w·(1 − n)/(w_p + Σ w_i)."""
+    return f"lost_{name}"
+
+
 def result_columns(config: ScoringConfig, milestones: Sequence[Milestone] = ()) -> list[str]:
     """The columns of the engine's result, in order."""
     fixed = [
@@ -312,6 +328,8 @@ def result_columns(config: ScoringConfig, milestones: Sequence[Milestone] = ()) 
         "next_milestone_due_day", "overdue_days", "days_quiet", "days_to_renewal",
         *[f"flag_{f}" for f in FLAGS],
     ]
+    fixed.append(points_column(MILESTONE_INPUT))
     for s in config.signals:
-        fixed += [f"x_{s.name}", f"n_{s.name}", f"target_{s.name}", f"present_{s.name}"]
+        fixed += [f"x_{s.name}", f"n_{s.name}", f"target_{s.name}", f"present_{s.name}", points_column(s.name),
+                  lost_column(s.name)]
     return fixed + [rule_met_column(m) for m in milestones if m.rule is not None]

@@ -10,7 +10,6 @@ reader), so the database is never locked for long; the run is flipped to 'comple
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 from django.db import connection, transaction
 
-from membersuccess.engine.explain import explain_all
+from membersuccess.engine.explain import explain_batches
 from membersuccess.engine.inputs import arrow_schema, day_date, day_number
 from membersuccess.engine.milestones import Milestone, rule_from_json
 from membersuccess.engine.signals import ScoringConfig
@@ -206,14 +205,17 @@ def _snapshot_rows(
     *, run: ScoreRun, result: pa.Table, config: ScoringConfig, milestones: Sequence[Milestone], as_of_day: int
 ) -> Iterator[tuple[Any, ...]]:
     as_of = connection.ops.adapt_datefield_value(run.as_of)
-    for row, why in explain_all(result, config=config, milestones=milestones, as_of_day=as_of_day):
-        due = row["next_milestone_due_day"]
-        yield (
-            run.pk, row["member_id"], as_of, row["score"], row["velocity"], row["status"], row["confidence"],
-            row["milestone_position"], json.dumps(why.contributions), json.dumps(why.reasons),
-            json.dumps(why.flags), row["next_milestone_id"],
-            None if due is None else connection.ops.adapt_datefield_value(day_date(due)),
-        )
+    names = ("member_id", "score", "velocity", "status", "confidence", "milestone_position", "next_milestone_id",
+             "next_milestone_due_day")
+    for explained in explain_batches(result, config=config, milestones=milestones, as_of_day=as_of_day):
+        columns = [explained.rows.column(name).to_pylist() for name in names]
+        texts = zip(explained.contributions, explained.reasons, explained.flags, strict=True)
+        for values, (contributions, reasons, flags) in zip(zip(*columns, strict=True), texts, strict=True):
+            member_id, score, velocity, status, confidence, position, next_id, due = values
+            yield (
+                run.pk, member_id, as_of, score, velocity, status, confidence, position, contributions, reasons,
+                flags, next_id, None if due is None else connection.ops.adapt_datefield_value(day_date(due)),
+            )
 
 
 def _batches(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
