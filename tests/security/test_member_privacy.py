@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 import pytest
+from django.db import models
 from typer.testing import CliRunner
 
 from membersuccess.accounts.models import AuditEntry, Role
@@ -128,6 +129,26 @@ def test_an_unknown_member_id_is_refused_in_words():
         member_by_id(member_id="M-NOBODY")
     with pytest.raises(UnknownMember, match="Give the member's ID"):
         member_by_id(member_id="  ")
+
+
+# Every kind of record that points at a member, by the member's accessor, and its list in the export.
+SECTION_OF = {
+    "contacts": "contacts", "terms": "membership_terms", "desired_outcomes": "desired_outcomes",
+    "achievements": "milestone_achievements", "interactions": "interactions", "tickets": "support_tickets",
+    "survey_responses": "survey_responses", "tasks": "tasks", "saves": "saves",
+    "outreach_messages": "outreach_messages", "vectors": "success_vectors", "fit_at_joining": "fit_at_joining",
+    "application": "application",
+}
+
+
+def test_every_kind_of_record_about_a_member_is_exported_and_erased(dana, admin):
+    relations = {relation.get_accessor_name(): relation for relation in Member._meta.related_objects}
+    unknown = sorted(set(relations) - set(SECTION_OF))
+    assert not unknown, f"records about a member that export and erasure do not cover: {unknown} (members/privacy.py)"
+    assert set(SECTION_OF.values()) <= set(member_data_export(dana, by=admin)["counts"])
+    # What is not deleted with the member (on_delete=CASCADE), the erasure must delete itself.
+    not_cascaded = sorted(name for name, relation in relations.items() if relation.on_delete is not models.CASCADE)
+    assert not_cascaded == ["application"]
 
 
 # --- Erasure -----------------------------------------------------------------------------------------------
