@@ -412,8 +412,12 @@ def bench_score(
     engine: Annotated[str, typer.Option(help="duckdb or spark.")] = "duckdb",
     work_dir: Annotated[Path | None, typer.Option(help="Where the generated Parquet is kept and reused.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+    memory_limit: Annotated[
+        str | None, typer.Option(help="DuckDB's memory limit, e.g. 3GB (it spills beyond it); default 80% of RAM.")
+    ] = None,
 ) -> None:
     """Time features and scores on synthetic Parquet data against a hand-written DuckDB SQL baseline."""
     from membersuccess.scoring.cli import bench_score_command
 
-    bench_score_command(members=members, events=events, engine=engine, work_dir=work_dir, as_json=as_json, out=out)
+    bench_score_command(members=members, events=events, engine=engine, work_dir=work_dir, as_json=as_json, out=out,
+                        memory_limit=memory_limit)

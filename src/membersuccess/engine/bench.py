@@ -9,7 +9,8 @@ What it measures (docs/benchmarks.md):
 - `score_total_s`: loading the Parquet files, the full vector (features, segment targets, milestones,
   score, velocity, status, flags) brought back as Arrow, and every member's contributions and
   reasons put in words — everything `msm score` does except writing rows into the database;
-- `peak_rss_mb`: the peak resident memory of the process;
+- `peak_rss_mb`: the peak resident memory of the process (DuckDB takes up to 80% of the machine's
+  memory unless `memory_limit` caps it, spilling to its temporary directory beyond the cap);
 - `<phase>_cpu_s`: CPU seconds the process spent in each phase (all threads), which other work on a
   shared machine does not inflate the way it inflates wall time.
 The data is generated once per size into Parquet (default: ./msm-bench/) and reused."""
@@ -28,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from membersuccess.engine.backends import connect
+from membersuccess.engine.backends import connect, duckdb_connect
 from membersuccess.engine.explain import explain_batches
 from membersuccess.engine.features import (
     interaction_features,
@@ -237,7 +238,7 @@ def _peak_rss_mb() -> float:
 
 def run_bench(
     *, members: int, events: int, engine: str = "duckdb", work_dir: Path | None = None,
-    config: ScoringConfig = DEFAULT_CONFIG,
+    config: ScoringConfig = DEFAULT_CONFIG, memory_limit: str | None = None,
 ) -> dict[str, Any]:
     """Generate the data if needed, then time features (Ibis and SQL) and the full score; one dict of figures."""
     directory = (work_dir or Path("msm-bench")) / f"m{members}-e{events}"
@@ -255,7 +256,7 @@ def run_bench(
 
     cpu: dict[str, float] = {}
     started, cpu_started = time.perf_counter(), time.process_time()
-    con = connect(engine)
+    con = duckdb_connect(memory_limit=memory_limit) if engine == "duckdb" and memory_limit else connect(engine)
     tables = {name: _read(con, name, path) for name, path in files.items()}
     load_s = time.perf_counter() - started
     cpu["load"] = time.process_time() - cpu_started
@@ -268,7 +269,8 @@ def run_bench(
                                  rules=rules, as_of_days=as_of_days, params=params)
     tfeat = ticket_features(tickets=inputs.tickets, signals=config.signals, as_of_days=as_of_days)
     features = ifeat.outer_join(tfeat, "member_id")
-    feature_rows = features.cache().count().execute()
+    cached = features.cache()
+    feature_rows = cached.count().execute()
     features_s = time.perf_counter() - started
     cpu["features"] = time.process_time() - cpu_started
 
@@ -281,6 +283,9 @@ def run_bench(
         baseline_s = time.perf_counter() - started
         cpu["baseline_sql"] = time.process_time() - cpu_started
         baseline_rows = con.table("bench_baseline").count().execute()
+        con.raw_sql("DROP TABLE bench_baseline")
+    # The comparison's tables are not part of scoring: free them before the score is timed.
+    cached.release()
 
     started, cpu_started = time.perf_counter(), time.process_time()
     result = con.to_pyarrow(score_members(inputs, config=config, milestones=milestones, as_of=AS_OF))
@@ -304,6 +309,7 @@ def run_bench(
         "vectors_s": round(vectors_s, 3),
         "explain_s": round(explain_s, 3),
         "peak_rss_mb": _peak_rss_mb(),
+        "memory_limit": memory_limit,
         # CPU seconds of this process (all its threads) per phase: the work done, whatever else runs.
         **{f"{phase}_cpu_s": round(seconds, 3) for phase, seconds in cpu.items()},
         "members_scored": result.num_rows,

@@ -67,12 +67,13 @@ def score_command(
 
 
 def bench_score_command(
-    *, members: int, events: int, engine: str, work_dir: Path | None, as_json: bool, out: Console
+    *, members: int, events: int, engine: str, work_dir: Path | None, as_json: bool, out: Console,
+    memory_limit: str | None = None,
 ) -> None:
     """Generate (or reuse) a synthetic association as Parquet and time the engine on it."""
     from membersuccess.engine.bench import run_bench
 
-    report = run_bench(members=members, events=events, engine=engine, work_dir=work_dir)
+    report = run_bench(members=members, events=events, engine=engine, work_dir=work_dir, memory_limit=memory_limit)
     if as_json:
         print(json.dumps(report))
         return
