@@ -106,7 +106,8 @@ def signed_in_cookie(*, sessions: int) -> tuple[list[str], list[int]]:
     for _ in range(sessions):
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        # The backend the app signs people in with: a session naming any other is treated as signed out.
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
