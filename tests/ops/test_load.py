@@ -50,6 +50,7 @@ def test_the_import_while_browsing_really_stored_its_rows(demo_dir):
     assert _load_test_rows(demo_dir) == before + 500
 
 
+@pytest.mark.slow
 def test_an_empty_database_is_one_clear_line(tmp_path):
     data_dir = tmp_path / "empty"
     run("init", data_dir=data_dir)
