@@ -28,13 +28,27 @@ class EngineUnavailable(RuntimeError):
 
 
 def duckdb_connect(*, threads: int | None = None, memory_limit: str | None = None) -> ibis.BaseBackend:
-    """An in-process DuckDB with its own temporary directory for spilling."""
-    config: dict[str, Any] = {}
+    """An in-process DuckDB that spills to its own temporary directory, never the working directory.
+
+    Without `memory_limit`, $MSM_DUCKDB_MEMORY_LIMIT (e.g. "2.5GB") caps DuckDB's memory when set;
+    otherwise DuckDB takes up to 80% of the machine's memory. Beyond the cap it spills to disk."""
+    spill = Path(tempfile.gettempdir()) / "msm-duckdb"  # DuckDB names its files per process
+    spill.mkdir(exist_ok=True)
+    config: dict[str, Any] = {"temp_directory": str(spill)}
     if threads:
         config["threads"] = threads
-    if memory_limit:
-        config["memory_limit"] = memory_limit
-    return ibis.duckdb.connect(**config)
+    limit = memory_limit or os.environ.get("MSM_DUCKDB_MEMORY_LIMIT", "").strip()
+    if limit:
+        config["memory_limit"] = limit
+    try:
+        return ibis.duckdb.connect(**config)
+    except Exception as error:  # DuckDB's own message names the bad value
+        if limit and "memory" in str(error).lower():
+            raise EngineUnavailable(
+                f"MSM_DUCKDB_MEMORY_LIMIT / --memory-limit {limit!r} is not a size DuckDB accepts "
+                f"(e.g. 2.5GB, 800MB): {error}"
+            ) from error
+        raise
 
 
 def spark_session(*, cores: int | str = "*", shuffle_partitions: int | None = None) -> Any:
