@@ -17,7 +17,8 @@ def _setting(con, name: str) -> str:
 
 
 def _as_duckdb_shows(limit: str) -> str:
-    return duckdb.connect(config={"memory_limit": limit}).execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con = duckdb.connect(config={"memory_limit": limit})
+    return con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
 
 
 def test_the_environment_caps_duckdb_memory(monkeypatch) -> None:
