@@ -8,16 +8,15 @@ the scoring lock because a daily run also holds it while it waits for someone's 
 
 from __future__ import annotations
 
-import fcntl
-import os
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.conf import settings
 from django.db import DatabaseError, connection
+
+from membersuccess.scoring.file_locks import held_file_lock, lock_path
 
 PG_LOCK_KEY = 0x4D534D4441494C59  # "MSMDAILY"
 POLL_SECONDS = 0.5
@@ -67,30 +66,12 @@ def _advisory_lock(deadline: float) -> Iterator[None]:
 
 @contextmanager
 def _file_lock(deadline: float) -> Iterator[None]:
-    path = _lock_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                _wait_or_busy(deadline)
-        try:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()}\n")
-            handle.flush()
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with held_file_lock(_lock_path(), wait=lambda: _wait_or_busy(deadline)):
+        yield
 
 
 def _lock_path() -> Path:
-    name = str(connection.settings_dict.get("NAME") or "")
-    if name and "memory" not in name:
-        return Path(name + ".daily-lock")
-    return Path(settings.DATA_DIR) / "daily.lock"
+    return lock_path("daily-lock")
 
 
 def _wait_or_busy(deadline: float) -> None:

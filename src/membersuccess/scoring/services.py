@@ -5,8 +5,6 @@ Every caller (CLI, web, the daily task) goes through these functions."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -32,6 +30,7 @@ from membersuccess.engine.signals import (
     config_to_dict,
 )
 from membersuccess.scoring.achievements import record_rule_achievements
+from membersuccess.scoring.file_locks import held_file_lock, lock_path
 from membersuccess.scoring.models import ScoreRun, SignalSet
 from membersuccess.scoring.tables import delete_snapshots, previous_vectors, read_snapshot, write_snapshots
 
@@ -236,23 +235,8 @@ def _database_lock(deadline: float) -> Iterator[None]:
         finally:
             _pg_unlock()
         return
-    path = _lock_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as handle:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                _wait_or_busy(deadline)
-        try:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()}\n")
-            handle.flush()
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with held_file_lock(_lock_path(), wait=lambda: _wait_or_busy(deadline)):
+        yield
 
 
 def _pg_unlock() -> None:
@@ -267,10 +251,7 @@ def _pg_unlock() -> None:
 
 
 def _lock_path() -> Path:
-    name = str(connection.settings_dict.get("NAME") or "")
-    if name and "memory" not in name and name != ":memory:":
-        return Path(name + ".scoring-lock")
-    return Path(settings.DATA_DIR) / "scoring.lock"
+    return lock_path("scoring-lock")
 
 
 def _wait_or_busy(deadline: float) -> None:
