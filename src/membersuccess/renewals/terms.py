@@ -88,7 +88,7 @@ def _new_term(
 @transaction.atomic
 def record_renewal(*, term: MembershipTerm, by: Any, next_term: NextTerm | None = None) -> MembershipTerm:
     """Record that the member renewed `term`; returns the new term. More dues is an upgrade, fewer a downgrade."""
-    term = MembershipTerm.objects.select_for_update().select_related("member", "offering").get(pk=term.pk)
+    term = MembershipTerm.objects.select_for_update(of=("self",)).select_related("member", "offering").get(pk=term.pk)
     _require_active(term)
     spec = next_term or NextTerm()
     start_on = spec.start_on or term.end_on + timedelta(days=1)
@@ -116,7 +116,7 @@ def record_renewal(*, term: MembershipTerm, by: Any, next_term: NextTerm | None 
 @transaction.atomic
 def record_lapse(*, term: MembershipTerm, by: Any, reason: str = "", cancelled: bool = False) -> MembershipTerm:
     """Record that the member did not renew `term` (lapsed) or cancelled it, with the reason they gave."""
-    term = MembershipTerm.objects.select_for_update().select_related("member").get(pk=term.pk)
+    term = MembershipTerm.objects.select_for_update(of=("self",)).select_related("member").get(pk=term.pk)
     _require_active(term)
     reason = reason.strip()
     if len(reason) > REASON_MAX:
