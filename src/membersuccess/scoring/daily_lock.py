@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import DatabaseError, connection
+from django.db import connection
 
-from membersuccess.scoring.file_locks import held_file_lock, lock_path
+from membersuccess.scoring.locks import held_advisory_lock, held_file_lock, lock_path
 
 PG_LOCK_KEY = 0x4D534D4441494C59  # "MSMDAILY"
 POLL_SECONDS = 0.5
@@ -48,20 +48,8 @@ def daily_lock(*, wait_seconds: float = 0) -> Iterator[None]:
 
 @contextmanager
 def _advisory_lock(deadline: float) -> Iterator[None]:
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [PG_LOCK_KEY])
-            if cursor.fetchone()[0]:
-                break
-            _wait_or_busy(deadline)
-    try:
+    with held_advisory_lock(PG_LOCK_KEY, wait=lambda: _wait_or_busy(deadline)):
         yield
-    finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [PG_LOCK_KEY])
-        except DatabaseError:  # the connection is gone, and the session's lock with it
-            connection.close()
 
 
 @contextmanager

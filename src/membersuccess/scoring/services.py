@@ -30,7 +30,7 @@ from membersuccess.engine.signals import (
     config_to_dict,
 )
 from membersuccess.scoring.achievements import record_rule_achievements
-from membersuccess.scoring.file_locks import held_file_lock, lock_path
+from membersuccess.scoring.locks import held_advisory_lock, held_file_lock, lock_path
 from membersuccess.scoring.models import ScoreRun, SignalSet
 from membersuccess.scoring.tables import delete_snapshots, previous_vectors, read_snapshot, write_snapshots
 
@@ -224,30 +224,11 @@ def scoring_lock(*, wait_seconds: float = 0) -> Iterator[None]:
 @contextmanager
 def _database_lock(deadline: float) -> Iterator[None]:
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            while True:
-                cursor.execute("SELECT pg_try_advisory_lock(%s)", [PG_LOCK_KEY])
-                if cursor.fetchone()[0]:
-                    break
-                _wait_or_busy(deadline)
-        try:
+        with held_advisory_lock(PG_LOCK_KEY, wait=lambda: _wait_or_busy(deadline)):
             yield
-        finally:
-            _pg_unlock()
         return
     with held_file_lock(_lock_path(), wait=lambda: _wait_or_busy(deadline)):
         yield
-
-
-def _pg_unlock() -> None:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [PG_LOCK_KEY])
-    except DatabaseError as error:
-        if not is_connection_lost(error):
-            raise
-        # The session that held the lock is gone, and PostgreSQL released the lock with it.
-        drop_connection()
 
 
 def _lock_path() -> Path:

@@ -1,5 +1,5 @@
-"""File locks beside the SQLite database: held by one process at a time and released by the operating
-system when that process ends, even under kill -9 (PostgreSQL uses advisory locks instead)."""
+"""Locks held by one process at a time and released when that process ends, even under kill -9:
+a PostgreSQL advisory lock (it ends with its session) or a file lock beside the SQLite database."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
+
+from membersuccess.connection_loss import drop_connection, is_connection_lost
 
 
 def lock_path(suffix: str) -> Path:
@@ -41,3 +43,25 @@ def held_file_lock(path: Path, *, wait: Callable[[], None]) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def held_advisory_lock(key: int, *, wait: Callable[[], None]) -> Iterator[None]:
+    """Hold the PostgreSQL session lock `key`, calling `wait` between tries (it sleeps, or raises to give up)."""
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+            if cursor.fetchone()[0]:
+                break
+            wait()
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        except DatabaseError as error:
+            if not is_connection_lost(error):
+                raise
+            # The session that held the lock is gone, and PostgreSQL released the lock with it.
+            drop_connection()
