@@ -186,3 +186,79 @@ def test_naive_times_are_read_in_the_organizations_zone(tmp_path, two_members, s
     pq.write_table(table, path)
     assert import_file("interactions", path).rows_created == 1
     assert Interaction.objects.get().occurred_at == datetime(2024, 7, 1, 14, tzinfo=UTC)
+
+
+@pytest.mark.django_db
+def test_within_one_batch_the_first_known_row_of_an_identity_is_stored(tmp_path, two_members):
+    # One batch: the first "d" names an unknown member, so the second "d" is the one stored and
+    # the third is the duplicate; "e" is stored once, its repeat refused.
+    base = {"source": "portal", "kind": "login", "occurred_at": WHEN, "value": None, "attributes": None}
+    rows = [
+        {**base, "external_id": "d", "member_id": "M-404"},
+        {**base, "external_id": "e", "member_id": "M-1"},
+        {**base, "external_id": "d", "member_id": "M-2"},
+        {**base, "external_id": "d", "member_id": "M-1"},
+        {**base, "external_id": "e", "member_id": "M-2"},
+    ]
+    result = import_file("interactions", _parquet(tmp_path / "i.parquet", rows))
+
+    assert (result.rows_created, result.rows_rejected) == (2, 3)
+    assert [(r["_line"], r["_column"], r["_reason"]) for r in rejects_of(result)] == [
+        ("1", "member_id", "member 'M-404' is not known (import members first)"),
+        ("4", "external_id", "'d' appears earlier in this file"),
+        ("5", "external_id", "'e' appears earlier in this file"),
+    ]
+    stored = dict(Interaction.objects.values_list("external_id", "member__external_id"))
+    assert stored == {"d": "M-2", "e": "M-1"}
+
+
+@pytest.mark.django_db
+def test_a_batch_naming_more_members_than_sqlite_takes_parameters(tmp_path):
+    # SQLite refuses a statement with more than 32,766 parameters; members are looked up by one.
+    from datetime import date
+
+    from membersuccess.members.models import Member
+
+    Member.objects.bulk_create(
+        [Member(external_id=f"B-{n}", name=f"Member {n}", joined_on=date(2024, 1, 1)) for n in range(40_000)],
+        batch_size=5_000,
+    )
+    count = 40_000
+    table = pa.table(
+        {
+            "external_id": [f"x{n}" for n in range(count)],
+            "source": ["portal"] * count,
+            "member_id": [f"B-{n}" for n in range(count)],
+            "kind": ["login"] * count,
+            "occurred_at": pa.array([WHEN] * count, pa.timestamp("us", tz="UTC")),
+        }
+    )
+    path = tmp_path / "wide.parquet"
+    pq.write_table(table, path)
+
+    result = import_file("interactions", path)
+    assert (result.rows_created, result.rows_rejected) == (count, 0)
+    again = import_file("interactions", path)
+    assert (again.rows_created, again.rows_unchanged, again.rows_rejected) == (0, count, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_importing_connection_gets_its_settings_back(tmp_path, two_members):
+    from django.db import connection
+
+    def pragmas() -> tuple[int, int, int]:
+        with connection.cursor() as cursor:
+            found = []
+            for name in ("cache_size", "temp_store", "wal_autocheckpoint"):
+                cursor.execute(f"PRAGMA {name}")
+                found.append(cursor.fetchone()[0])
+        return found[0], found[1], found[2]
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite connection settings")
+    before = pragmas()
+    row = {"source": "portal", "member_id": "M-1", "kind": "login", "occurred_at": WHEN, "value": None}
+    path = _parquet(tmp_path / "i.parquet", [{**row, "attributes": None, "external_id": "a"}])
+    result = import_file("interactions", path)
+    assert result.rows_created == 1
+    assert pragmas() == before

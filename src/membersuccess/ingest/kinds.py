@@ -192,7 +192,8 @@ MEMBERSHIPS = KindSpec(
 
 def write_interactions(rows: list[ParsedRow], context: WriteContext) -> BatchOutcome:
     outcome = BatchOutcome()
-    insert_interactions(_by_members(rows, outcome), outcome, stored_before=context.stored_before)
+    # Members are found by code as the rows are stored (ingest/writers.py: store_interactions).
+    insert_interactions(rows, outcome, stored_before=context.stored_before)
     return outcome
 
 

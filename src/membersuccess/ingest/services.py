@@ -19,10 +19,11 @@ from django.utils import timezone
 from membersuccess.connection_loss import ConnectionLost, drop_connection, is_connection_lost, lost_message
 from membersuccess.exports import spreadsheet_safe
 from membersuccess.ingest.cells import is_blank
-from membersuccess.ingest.columnar import split_interactions
+from membersuccess.ingest.columnar import Lanes, split_interactions
 from membersuccess.ingest.errors import CellError, ImportFileError
 from membersuccess.ingest.kinds import EVENT_LATEST, ID_LENGTH, KIND_LENGTH, KINDS, SOURCE_LENGTH
 from membersuccess.ingest.models import ImportRun
+from membersuccess.ingest.prefetch import prefetched
 from membersuccess.ingest.readers import ColumnBatch, RawRow, open_rows
 from membersuccess.ingest.spec import (
     BatchOutcome,
@@ -34,10 +35,8 @@ from membersuccess.ingest.spec import (
     map_header,
 )
 from membersuccess.ingest.writers import (
-    InteractionRow,
     duplicate_in_file,
     latest_interaction_id,
-    member_ids,
     store_interactions,
     unknown_member,
 )
@@ -98,36 +97,37 @@ def run_import(
             result.notes.append(f"unknown column(s) {', '.join(header.extras)} {kept}")
         rejects.header = [*opened.header, "_line", "_column", "_reason"]
         context = WriteContext(stored_before=latest_interaction_id() if spec.append_only else 0)
-        _give_sqlite_room()
-        seen: set[tuple[Any, ...]] = set()
-        if opened.column_batches is not None and spec.name == "interactions":
-            for column_batch in opened.column_batches:
-                _import_interactions_columnar(
-                    column_batch,
-                    header=header,
-                    context=context,
-                    rejects=rejects,
-                    result=result,
-                    line_label=opened.line_label,
-                )
-                if progress is not None:
-                    progress(result.rows_read)
-        else:
-            for batch in opened.batches:
-                if spec.append_only:
-                    seen.clear()  # earlier batches are checked by the writer, in the database
-                import_batch(
-                    batch,
-                    spec=spec,
-                    header=header,
-                    seen=seen,
-                    rejects=rejects,
-                    result=result,
-                    line_label=opened.line_label,
-                    context=context,
-                )
-                if progress is not None:
-                    progress(result.rows_read)
+        with _sqlite_import_settings():
+            seen: set[tuple[Any, ...]] = set()
+            if opened.column_batches is not None and spec.name == "interactions":
+                for column_batch, lanes in prefetched(_split_batches(opened.column_batches, header)):
+                    _import_interactions_columnar(
+                        column_batch,
+                        lanes,
+                        header=header,
+                        context=context,
+                        rejects=rejects,
+                        result=result,
+                        line_label=opened.line_label,
+                    )
+                    if progress is not None:
+                        progress(result.rows_read)
+            else:
+                for batch in opened.batches:
+                    if spec.append_only:
+                        seen.clear()  # earlier batches are checked by the writer, in the database
+                    import_batch(
+                        batch,
+                        spec=spec,
+                        header=header,
+                        seen=seen,
+                        rejects=rejects,
+                        result=result,
+                        line_label=opened.line_label,
+                        context=context,
+                    )
+                    if progress is not None:
+                        progress(result.rows_read)
         # Readers add notes while streaming (e.g. lines read as Windows-1252), so take them last.
         result.notes[0:0] = opened.notes
         if result.rows_read == 0:
@@ -174,8 +174,29 @@ def import_batch(
     result.rows_rejected = rejects.count
 
 
+def _split_batches(batches: Iterator[ColumnBatch], header: HeaderMap) -> Iterator[tuple[ColumnBatch, Lanes]]:
+    """Each batch with its rows split into ready and slow lanes. Runs ahead in a thread (see
+    `prefetched`), so what it needs from settings and the connection is read here, up front."""
+    zone = settings.TIME_ZONE
+    latest = EVENT_LATEST()
+    suffix = "" if connection.vendor == "sqlite" else "+00:00"
+    limits = {"external_id": ID_LENGTH, "source": SOURCE_LENGTH, "member_id": ID_LENGTH, "kind": KIND_LENGTH}
+    for batch in batches:
+        lanes = split_interactions(
+            batch.table,
+            header=header,
+            numbers=batch.numbers,
+            limits=limits,
+            zone=zone,
+            latest=latest,
+            timestamp_suffix=suffix,
+        )
+        yield batch, lanes
+
+
 def _import_interactions_columnar(
     batch: ColumnBatch,
+    lanes: Lanes,
     *,
     header: HeaderMap,
     context: WriteContext,
@@ -184,15 +205,6 @@ def _import_interactions_columnar(
     line_label: str,
 ) -> None:
     """Store the rows of a batch that pass the column checks; the rest go row by row."""
-    lanes = split_interactions(
-        batch.table,
-        header=header,
-        numbers=batch.numbers,
-        limits={"external_id": ID_LENGTH, "source": SOURCE_LENGTH, "member_id": ID_LENGTH, "kind": KIND_LENGTH},
-        zone=settings.TIME_ZONE,
-        latest=EVENT_LATEST(),
-        timestamp_suffix="" if connection.vendor == "sqlite" else "+00:00",
-    )
     result.rows_read += len(lanes.ready)
     position_of = {number: position for position, number in enumerate(batch.numbers)}
 
@@ -200,36 +212,24 @@ def _import_interactions_columnar(
         cells: dict[str, Any] = batch.table.slice(position_of[number], 1).to_pylist()[0]
         return cells
 
-    external_id = _label_of(header, "external_id")
-    member_label = _label_of(header, "member_id")
-    seen: set[tuple[str, str]] = set()
-    members = member_ids({row[2] for row in lanes.ready})
-    rows: list[InteractionRow] = []
-    numbers: list[int] = []
-    for row, number in zip(lanes.ready, lanes.ready_numbers, strict=True):
-        source, external, member, kind, occurred_at, value, attributes = row
-        if (source, external) in seen:
-            rejects.write(cells_of(number), number, external_id, duplicate_in_file(external))
-            continue
-        seen.add((source, external))
-        pk = members.get(member)
-        if pk is None:
-            rejects.write(cells_of(number), number, member_label, unknown_member(member))
-            continue
-        rows.append((source, external, pk, kind, occurred_at, value, attributes))
-        numbers.append(number)
-    stored = store_interactions(rows, stored_before=context.stored_before)
+    stored = store_interactions(lanes.ready, stored_before=context.stored_before)
     result.rows_created += stored.created
     result.rows_unchanged += stored.unchanged
-    for position in stored.duplicates:
-        rejects.write(cells_of(numbers[position]), numbers[position], external_id, duplicate_in_file(rows[position][1]))
+    refused = [
+        *((at, _label_of(header, "member_id"), unknown_member(lanes.ready[at][2])) for at in stored.unknown_members),
+        *((at, _label_of(header, "external_id"), duplicate_in_file(lanes.ready[at][1])) for at in stored.duplicates),
+    ]
+    for at, label, reason in sorted(refused):
+        number = lanes.ready_numbers[at]
+        rejects.write(cells_of(number), number, label, reason)
     slow = sorted([*lanes.slow, *batch.malformed], key=lambda row: row.line)
     if slow:
         import_batch(
             slow,
             spec=KINDS["interactions"],
             header=header,
-            seen=seen,
+            # Rows that repeat a stored one are found in the database (store_interactions).
+            seen=set(),
             rejects=rejects,
             result=result,
             line_label=line_label,
@@ -299,12 +299,38 @@ INTERRUPTED = (
 # An import writes rows in whatever order the file has them, so index pages are touched all over;
 # a larger page cache than the web's keeps them in memory instead of re-reading them per batch.
 IMPORT_CACHE_KIB = 256 * 1024
+# SQLite copies the write-ahead log into the database (a checkpoint, with two fsyncs) whenever the
+# log passes this many pages at a commit; the default, 1,000 pages (4 MB), checkpoints after
+# nearly every batch of an import.
+IMPORT_CHECKPOINT_PAGES = 64 * 1024
 
 
-def _give_sqlite_room() -> None:
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+@contextlib.contextmanager
+def _sqlite_import_settings() -> Iterator[None]:
+    """Give the importing SQLite connection room for the import, and back what it had after."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    wanted = {
+        "cache_size": -IMPORT_CACHE_KIB,
+        # Batches are staged in a temporary table (ingest/writers.py): keep it off the disk.
+        "temp_store": 2,  # MEMORY
+        "wal_autocheckpoint": IMPORT_CHECKPOINT_PAGES,
+    }
+    if connection.in_atomic_block:
+        del wanted["temp_store"]  # SQLite takes it only outside a transaction
+    with connection.cursor() as cursor:
+        before = {}
+        for name, value in wanted.items():
+            cursor.execute(f"PRAGMA {name}")
+            before[name] = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA {name}={int(value)}")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name}={int(value)}")
 
 
 def _start_run(*, kind: str, file_name: str, started_by: User | None) -> ImportRun:
