@@ -2,11 +2,14 @@
 
 Every signal, every distinct milestone rule and every "last touch" becomes a filtered aggregate
 (`count(where=...)`, `sum(where=...)`, ...) of a single GROUP BY member, for all as-of dates at once:
-the engine scans the interactions once, however many signals and dates there are."""
+the engine scans the interactions once, however many signals and dates there are. Distinct days are
+the exception: they are counted in a second, smaller pass over only the rows they read (see
+`distinct_days`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
@@ -101,7 +104,8 @@ def interaction_features(
         # Rule windows start at each member's own anchor, so the facts need the member's dates.
         needed = ["member_id", "joined_day", *[col("term_start", k) for k in range(len(as_of_days))]]
         facts = facts.join(anchors.select(*needed), "member_id")
-    aggregates: dict[str, ir.Value] = {}
+    aggregates: dict[str, ir.Value | None] = {}  # None: counted by distinct_days, joined in below
+    days: list[DistinctDays] = []
     matches: dict[tuple[tuple[str, ...], tuple[str, ...]], ir.BooleanValue] = {}
 
     def match(sources: Sequence[str], kinds: Sequence[str]) -> ir.BooleanValue:
@@ -115,12 +119,22 @@ def interaction_features(
         for signal in signals:
             if signal.reads_tickets:
                 continue
+            name = col(signal.name, k)
+            if signal.aggregation == "distinct_days":
+                days.append(DistinctDays(name, signal.sources, signal.kinds, until=t, since=t - signal.window_days))
+                aggregates[name] = None
+                continue
             where = match(signal.sources, signal.kinds) & until & (facts.day > t - signal.window_days)
-            aggregates[col(signal.name, k)] = _aggregate(facts, signal.aggregation, where)
+            aggregates[name] = _aggregate(facts, signal.aggregation, where)
         for index, rule in enumerate(rules):
-            anchor = facts.joined_day if rule.window == "join" else facts[col("term_start", k)]
-            where = match(rule.sources, rule.kinds) & until & (facts.day >= anchor)
-            aggregates[col(f"rule{index}", k)] = _aggregate(facts, rule.aggregation, where)
+            name = col(f"rule{index}", k)
+            anchor_name = "joined_day" if rule.window == "join" else col("term_start", k)
+            if rule.aggregation == "distinct_days":
+                days.append(DistinctDays(name, rule.sources, rule.kinds, until=t, anchor=anchor_name))
+                aggregates[name] = None
+                continue
+            where = match(rule.sources, rule.kinds) & until & (facts.day >= facts[anchor_name])
+            aggregates[name] = _aggregate(facts, rule.aggregation, where)
         engaged = until
         if params.quiet_ignores_kinds:
             engaged = engaged & ~facts.kind.isin(list(params.quiet_ignores_kinds))
@@ -129,7 +143,70 @@ def interaction_features(
         key = presence_key(signal)
         if not signal.reads_tickets and key not in aggregates:
             aggregates[key] = facts.count(where=match(signal.sources, () if signal.sources else signal.kinds))
-    return facts.group_by("member_id").aggregate(**aggregates)
+    per_member = facts.group_by("member_id").aggregate(
+        **{name: value for name, value in aggregates.items() if value is not None}
+    )
+    if not days:
+        return per_member
+    counted = distinct_days(interactions=interactions, anchors=anchors, wanted=days, t0=t0)
+    joined = per_member.left_join(counted, "member_id")
+    return joined.select(
+        per_member.member_id,
+        **{name: per_member[name] if value is not None else joined[name].fill_null(0)
+           for name, value in aggregates.items()},
+    )
+
+
+@dataclass(frozen=True)
+class DistinctDays:
+    """A distinct-days aggregate: days on which the member had an interaction of the sources and kinds,
+    from the day after `since` (or from the member's `anchor` column) to `until`, both inclusive."""
+
+    column: str
+    sources: tuple[str, ...]
+    kinds: tuple[str, ...]
+    until: int
+    since: int | None = None
+    anchor: str | None = None
+
+
+def distinct_days(
+    *, interactions: ir.Table, anchors: ir.Table, wanted: Sequence[DistinctDays], t0: int
+) -> ir.Table:
+    """One row per member with any of the wanted interactions: each distinct-days aggregate.
+
+    A filtered COUNT(DISTINCT day) per aggregate in the member pass makes the engine keep a hash
+    table of (member, day) for each one; at tens of millions of interactions those cost several
+    times the rest of the pass together, and grow faster than the data. Here only the rows some
+    aggregate reads are grouped once by (member, day), with a count per filter, and then each
+    aggregate counts the member's days whose filter count is above zero within its window."""
+    # Per filter, the earliest day any of its aggregates reads (None: from the member's anchor).
+    sinces: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int | None]] = {}
+    for w in wanted:
+        sinces.setdefault((w.sources, w.kinds), []).append(w.since)
+    earliest = {key: None if None in values else min(v for v in values if v is not None)
+                for key, values in sinces.items()}
+    keys = list(earliest)
+    facts = interactions.filter(interactions.day <= t0)
+    read: ir.BooleanValue | None = None
+    for (sources, kinds), since in earliest.items():
+        reads = _match(facts, sources=sources, kinds=kinds)
+        if since is not None:
+            reads = reads & (facts.day > since)
+        read = reads if read is None else read | reads
+    facts = facts.filter(read)
+    per_day = facts.group_by(["member_id", "day"]).aggregate(
+        **{f"rows{i}": facts.count(where=_match(facts, sources=s, kinds=k)) for i, (s, k) in enumerate(keys)}
+    )
+    anchored = sorted({w.anchor for w in wanted if w.anchor is not None})
+    if anchored:
+        per_day = per_day.join(anchors.select("member_id", *anchored), "member_id")
+    aggregates: dict[str, ir.Value] = {}
+    for w in wanted:
+        on_day = per_day[f"rows{keys.index((w.sources, w.kinds))}"] > 0
+        start = per_day.day > w.since if w.anchor is None else per_day.day >= per_day[w.anchor]
+        aggregates[w.column] = per_day.count(where=on_day & (per_day.day <= w.until) & start)
+    return per_day.group_by("member_id").aggregate(**aggregates)
 
 
 def _aggregate(facts: ir.Table, aggregation: str, where: ir.BooleanValue) -> ir.Value:
@@ -137,8 +214,6 @@ def _aggregate(facts: ir.Table, aggregation: str, where: ir.BooleanValue) -> ir.
         return facts.count(where=where)
     if aggregation == "sum":
         return facts.value.sum(where=where).round(SUM_DECIMALS)
-    if aggregation == "distinct_days":
-        return facts.day.nunique(where=where)
     if aggregation == "days_since_last":
         return facts.day.max(where=where)
     raise ValueError(f"not an interaction aggregation: {aggregation}")
