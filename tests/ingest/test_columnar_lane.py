@@ -262,3 +262,89 @@ def test_the_importing_connection_gets_its_settings_back(tmp_path, two_members):
     result = import_file("interactions", path)
     assert result.rows_created == 1
     assert pragmas() == before
+
+
+_PLAIN_HEADER = "external_id,source,member_id,kind,occurred_at,value\n"
+_PLAIN_ROWS = "".join(f"p{n},portal,M-{1 + n % 2},login,2024-03-0{1 + n % 9} 10:00:00,\n" for n in range(12))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "tail",
+    [
+        pytest.param(b"", id="all plain"),
+        pytest.param(b'q1,portal,M-1,login,2024-03-05,"1"\r\nq2,portal,M-2,login,2024-03-05,2\r\n', id="crlf, quotes"),
+        pytest.param('w1,portal,M-1,login,2024-03-05,\nw2,portal,M-2,Zoë,2024-03-05,\n'.encode("cp1252"), id="cp1252"),
+        pytest.param(b'n1,portal,M-1,"log\nin",2024-03-05,\nn2,portal,M-2,login,2024-03-05,\n', id="quoted line break"),
+        pytest.param(b"b1,portal,M-1,login,2024-03-05,\n\n  \nb2,portal,M-2,login,2024-03-05,\n", id="blank lines"),
+        pytest.param(b's1,portal,M-1,lo"gin,2024-03-05,\ns2,portal,M-2,"log"in,2024-03-05,\n', id="stray quotes"),
+        pytest.param(b"t1,portal,M-1,login,2024-03-05,\nt2,portal,M-2,login", id="truncated last line"),
+        pytest.param(b"x1,portal,M-1,login,2024-03-05,,extra\nx2,portal,M-404,login,2024-03-05,\n", id="wide line"),
+        pytest.param(b"r1,portal,M-1,login,2024-03-05,\rr2,portal,M-2,login,2024-03-05,\n", id="bare carriage return"),
+    ],
+)
+def test_csv_read_by_arrow_block_by_block_matches_the_csv_module(tmp_path, two_members, monkeypatch, tail):
+    # Small blocks: the plain rows span several, and whatever follows starts in a later one.
+    monkeypatch.setattr(readers, "CSV_BLOCK_BYTES", 64)
+    path = tmp_path / "i.csv"
+    path.write_bytes((_PLAIN_HEADER + _PLAIN_ROWS).encode() + tail)
+
+    def outcome() -> tuple[Any, ...]:
+        result = import_file("interactions", path)
+        stored = sorted(Interaction.objects.values_list("external_id", "member__external_id", "kind", "occurred_at"))
+        Interaction.objects.all().delete()
+        rejects = [(r["_line"], r["_column"], r["_reason"], r["external_id"]) for r in rejects_of(result)]
+        return result.rows_read, result.rows_created, rejects, stored, result.notes
+
+    parsed_by_arrow: list[int] = []
+    plain_table = readers._plain_table
+
+    def counted(chunk: bytes, **options: Any) -> Any:
+        table = plain_table(chunk, **options)
+        parsed_by_arrow.extend([] if table is None else [table.num_rows])
+        return table
+
+    monkeypatch.setattr(readers, "_plain_table", counted)
+    by_blocks = outcome()
+    assert sum(parsed_by_arrow) >= 6  # at least the first blocks of plain rows went through Arrow
+    monkeypatch.setattr(readers, "_data_offset", lambda path, header_lines: None)  # the csv module only
+    by_module = outcome()
+    assert by_blocks == by_module
+    assert by_blocks[1] >= 12  # the plain rows are all kept
+
+
+@pytest.mark.parametrize("zone", ["America/Chicago", "Europe/Berlin", "UTC"])
+def test_csv_times_read_a_column_at_a_time_agree_with_the_row_by_row_reading(zone):
+    from membersuccess.ingest import columnar
+
+    plain = [
+        "2024-12-11 10:15:57.000Z",
+        "2024-12-11T10:15:57+02:00",
+        "2024-12-11 10:15:57.123456-05:30",
+        "2024-03-05",
+        "2024-07-01 09:00",
+        "2024-07-01T09:00:00.5",
+    ]
+    left_to_the_row_parser = [
+        "2024-03-10 02:30",  # skipped by the clocks in Chicago
+        "2024-11-03 01:30",  # happens twice in Chicago
+        "2024-03-31 02:30",  # skipped in Berlin
+        "2024-10-27 02:30",  # twice in Berlin
+        " 2024-03-05",
+        "05/03/2024",
+        "20240305T101500",
+        "",
+        None,
+    ]
+    column = pa.array(plain + left_to_the_row_parser, pa.string())
+    at_once = columnar._text_times(column, zone).to_pylist()
+    one_by_one = columnar._text_times_one_by_one(column, zone).to_pylist()
+    assert at_once[: len(plain)] == one_by_one[: len(plain)]
+    assert None not in at_once[: len(plain)]
+    for text, fast, exact in zip(column.to_pylist(), at_once, one_by_one, strict=True):
+        assert fast is None or fast == exact, text
+    if zone == "America/Chicago":
+        assert at_once[len(plain) : len(plain) + 2] == [None, None]
+    # One impossible date in the column: the whole column is read one by one, the rest unharmed.
+    with_bad = pa.array([*plain, "2024-02-30"], pa.string())
+    assert columnar._text_times(with_bad, zone).to_pylist() == [*one_by_one[: len(plain)], None]

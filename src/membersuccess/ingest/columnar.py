@@ -175,11 +175,38 @@ def _blank(column: pa.Array) -> pa.Array:
     return pc.fill_null(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0), True)
 
 
+_ISO_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?"
+_NAIVE = _ISO_TIME + "$"
+_ZONED = _ISO_TIME + "(Z|[+-][0-9]{2}:[0-9]{2})$"
+
+
 def _text_times(column: pa.Array, zone: str) -> pa.Array:
     """ISO 8601 text (CSV) as timestamps, read the way the row parser reads them; anything it
-    would not read plainly (spaces around it, another format) becomes null for the row parser."""
+    would not read plainly (spaces around it, another format) becomes null for the row parser.
+
+    Plain ISO text is read by Arrow a whole column at a time; a local time that a change of clocks
+    makes ambiguous or skips is left to the row parser, which knows what it means."""
     if not _is_text(column):
         return column
+    try:
+        zoned = pc.cast(pc.if_else(_matches(column, _ZONED), column, pa.scalar(None, pa.string())), _UTC)
+        naive = pc.cast(pc.if_else(_matches(column, _NAIVE), column, pa.scalar(None, pa.string())), pa.timestamp("us"))
+    except pa.ArrowInvalid:  # e.g. 30 February: the exact reading below says nothing is wrong with the rest
+        return _text_times_one_by_one(column, zone)
+    earliest = pc.assume_timezone(naive, timezone=zone, ambiguous="earliest", nonexistent="earliest")
+    latest = pc.assume_timezone(naive, timezone=zone, ambiguous="latest", nonexistent="latest")
+    local = pc.if_else(pc.equal(earliest, latest), earliest, pa.scalar(None, earliest.type))
+    return pc.coalesce(zoned, pc.cast(local, _UTC))
+
+
+_UTC = pa.timestamp("us", tz="UTC")
+
+
+def _matches(column: pa.Array, pattern: str) -> pa.Array:
+    return pc.fill_null(pc.match_substring_regex(column, pattern), False)
+
+
+def _text_times_one_by_one(column: pa.Array, zone: str) -> pa.Array:
     local = ZoneInfo(zone)
     values: list[datetime | None] = []
     for text in column.to_pylist():
@@ -189,7 +216,7 @@ def _text_times(column: pa.Array, zone: str) -> pa.Array:
             values.append(None)
             continue
         values.append(value if value.tzinfo is not None else value.replace(tzinfo=local))
-    return pa.array(values, pa.timestamp("us", tz="UTC"))
+    return pa.array(values, _UTC)
 
 
 def _looks_like_object(column: pa.Array) -> pa.Array:

@@ -84,15 +84,17 @@ def open_rows(path: Path, *, looks_like_header: Callable[[list[str]], bool]) -> 
     return _open_xlsx(path, looks_like_header)
 
 
-def _decoded_lines(path: Path, notes: list[str]) -> Iterator[str]:
+def _decoded_lines(path: Path, notes: list[str], *, offset: int = 0) -> Iterator[str]:
     """Each physical line decoded on its own: UTF-8 (with or without BOM), else Windows-1252.
+    `offset`: the byte where reading starts (the start of a line).
 
     Exports stitched together from several systems mix encodings line by line, so one
     bad line must not force a guess for the whole file."""
     fallback_lines = 0
     with path.open("rb") as handle:
+        handle.seek(offset)
         for number, raw in enumerate(handle, start=1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            if number == 1 and offset == 0 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
                 yield raw.decode("utf-8")
@@ -131,34 +133,9 @@ def _open_csv(path: Path) -> OpenedFile:
     if delimiter != ",":
         notes.append(f"columns are separated by {'tab' if delimiter == chr(9) else repr(delimiter)}")
 
-    def records() -> Iterator[tuple[int, list[str], str | None]]:
-        """Each non-blank record: the line it starts on, its cells, and what is wrong with it if anything."""
-        width = len(header)
-        previous_end = reader.line_num
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield previous_end + 1, [], f"cannot be read as CSV ({exc})"
-                previous_end = reader.line_num
-                continue
-            line = previous_end + 1
-            previous_end = reader.line_num
-            if not cells or (len(cells) == 1 and cells[0].strip() == ""):
-                continue  # blank line
-            if len(cells) != width:
-                problem = f"has {len(cells)} cells but the header has {width}" + (
-                    " (a truncated or unterminated line?)" if len(cells) < width else ""
-                )
-                yield line, cells, problem
-            else:
-                yield line, cells, None
-
     def batches() -> Iterator[list[RawRow]]:
         batch: list[RawRow] = []
-        for line, cells, problem in records():
+        for line, cells, problem in _records(reader, header):
             batch.append(RawRow(line, dict(zip(header, cells, strict=problem is None)), problem))
             if len(batch) >= BATCH_ROWS:
                 yield batch
@@ -167,32 +144,173 @@ def _open_csv(path: Path) -> OpenedFile:
             yield batch
 
     def column_batches() -> Iterator[ColumnBatch]:
-        import pyarrow as pa
-
-        lines: list[int] = []
-        rows: list[list[str]] = []
-        malformed: list[RawRow] = []
-
-        def shaped() -> ColumnBatch:
-            columns = list(zip(*rows, strict=True)) if rows else [()] * len(header)
-            table = pa.RecordBatch.from_arrays([pa.array(column, pa.string()) for column in columns], names=header)
-            return ColumnBatch(table, lines, malformed)
-
-        for line, cells, problem in records():
-            if problem is None:
-                lines.append(line)
-                rows.append(cells)
-            else:
-                malformed.append(RawRow(line, dict(zip(header, cells, strict=False)), problem))
-            if len(lines) + len(malformed) >= ARROW_BATCH_ROWS:
-                yield shaped()
-                lines, rows, malformed = [], [], []
-        if lines or malformed:
-            yield shaped()
+        offset = _data_offset(path, header_lines=reader.line_num)
+        if offset is None or len(header) < 2:
+            yield from _shaped(_records(reader, header), header)
+            return
+        for piece in _plain_csv_batches(path, offset=offset, first_line=reader.line_num + 1, header=header,
+                                        delimiter=delimiter):
+            if isinstance(piece, ColumnBatch):
+                yield piece
+                continue
+            # Something the plain reading does not take: the rest goes through the csv module.
+            rest_offset, rest_line = piece
+            rest = csv.reader(_decoded_lines(path, notes, offset=rest_offset), delimiter=delimiter, strict=False)
+            yield from _shaped(_records(rest, header, lines_before=rest_line - 1), header)
 
     # Columns are found by their label, so a header that repeats one is read row by row.
     unique = len(set(header)) == len(header)
     return OpenedFile(header, batches(), "line", notes, column_batches=column_batches() if unique else None)
+
+
+def _records(reader: Any, header: list[str], *, lines_before: int = 0) -> Iterator[tuple[int, list[str], str | None]]:
+    """Each non-blank record of a csv reader: the line it starts on, its cells, and what is wrong
+    with it if anything. `lines_before`: lines of the file before the reader's first line."""
+    width = len(header)
+    previous_end = lines_before + reader.line_num
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield previous_end + 1, [], f"cannot be read as CSV ({exc})"
+            previous_end = lines_before + reader.line_num
+            continue
+        line = previous_end + 1
+        previous_end = lines_before + reader.line_num
+        if not cells or (len(cells) == 1 and cells[0].strip() == ""):
+            continue  # blank line
+        if len(cells) != width:
+            problem = f"has {len(cells)} cells but the header has {width}" + (
+                " (a truncated or unterminated line?)" if len(cells) < width else ""
+            )
+            yield line, cells, problem
+        else:
+            yield line, cells, None
+
+
+def _shaped(records: Iterator[tuple[int, list[str], str | None]], header: list[str]) -> Iterator[ColumnBatch]:
+    """Records read by the csv module, as column batches."""
+    import pyarrow as pa
+
+    lines: list[int] = []
+    rows: list[list[str]] = []
+    malformed: list[RawRow] = []
+
+    def shaped() -> ColumnBatch:
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(header)
+        table = pa.RecordBatch.from_arrays([pa.array(column, pa.string()) for column in columns], names=header)
+        return ColumnBatch(table, lines, malformed)
+
+    for line, cells, problem in records:
+        if problem is None:
+            lines.append(line)
+            rows.append(cells)
+        else:
+            malformed.append(RawRow(line, dict(zip(header, cells, strict=False)), problem))
+        if len(lines) + len(malformed) >= ARROW_BATCH_ROWS:
+            yield shaped()
+            lines, rows, malformed = [], [], []
+    if lines or malformed:
+        yield shaped()
+
+
+# CSV is read this many bytes at a time by Arrow's parser while the file stays plain (see below).
+CSV_BLOCK_BYTES = 8 * 1024 * 1024
+
+
+def _data_offset(path: Path, *, header_lines: int) -> int | None:
+    """The byte at which the rows start: after the blank lines and the header record `_open_csv`
+    read, found the same way (each line decoded on its own). None if the header is not one line."""
+    if header_lines != 1:
+        return None
+    offset = 0
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            offset += len(raw)
+            text = raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
+            try:
+                decoded = text.decode("utf-8")
+            except UnicodeDecodeError:
+                decoded = text.decode("cp1252", errors="replace")
+            if decoded.strip():
+                return offset
+    return None
+
+
+def _plain_csv_batches(
+    path: Path, *, offset: int, first_line: int, header: list[str], delimiter: str
+) -> Iterator[ColumnBatch | tuple[int, int]]:
+    """Column batches parsed by Arrow, block by block, while the file is plain: UTF-8, one record
+    per line, no blank lines, quotes only around whole cells, every line as wide as the header.
+    At the first block that is not, yields (its byte offset, its first line) and stops, so the
+    csv module reads the rest — the file's line numbers, encodings and problems come out the same."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=False)
+    convert = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
+    line = first_line
+    carry = b""
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        while True:
+            block = handle.read(CSV_BLOCK_BYTES)
+            data = carry + block
+            if not data:
+                return
+            cut = data.rfind(b"\n") + 1 if block else len(data)
+            if cut == 0:  # no line ends in this block yet: read on
+                carry = data
+                continue
+            chunk, carry = data[:cut], data[cut:]
+            rows = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+            table = _plain_table(chunk, rows=rows, header=header, delimiter=delimiter, parse=parse, convert=convert)
+            if table is None:
+                yield offset, line
+                return
+            for batch in table.to_batches(max_chunksize=ARROW_BATCH_ROWS):
+                yield ColumnBatch(batch, list(range(line, line + batch.num_rows)), [])
+                line += batch.num_rows
+            offset += len(chunk)
+
+
+def _plain_table(chunk: bytes, *, rows: int, header: list[str], delimiter: str, parse: Any, convert: Any) -> Any:
+    """The chunk as an Arrow table of text columns, or None if it is not plain (see above)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if chunk.count(b"\r") != chunk.count(b"\r\n"):
+        return None  # a line break Arrow and the csv module may read differently
+    if chunk.startswith((b"\n", b"\r\n")) or b"\n\n" in chunk or b"\n\r\n" in chunk:
+        return None  # blank lines: the csv module skips them, keeping the count
+    if b'"' in chunk:
+        if any(text.count(b'"') % 2 for text in chunk.split(b"\n")):
+            return None  # a quoted line break, or a stray quote
+        if b'"' in _without_cell_quotes(chunk, delimiter.encode()):
+            return None  # a quote inside a cell rather than around it (`ab"c`, `"ab"c`): parsers differ
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(chunk),
+            read_options=pacsv.ReadOptions(column_names=header, use_threads=False, block_size=len(chunk) + 1),
+            parse_options=parse,
+            convert_options=convert,
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None  # not UTF-8, or a line of another width: the csv module says which
+    return table.combine_chunks() if table.num_rows == rows else None
+
+
+def _without_cell_quotes(chunk: bytes, delimiter: bytes) -> bytes:
+    """The chunk without the quotes that open or close a cell and without doubled quotes; any
+    quote left is a stray one."""
+    text = chunk.replace(b'""', b"")
+    for around in (delimiter + b'"', b'"' + delimiter, b'\n"', b'"\n', b'"\r\n'):
+        text = text.replace(around, around.replace(b'"', b""))
+    return text[1:] if text.startswith(b'"') else text
 
 
 def _open_jsonl(path: Path) -> OpenedFile:
