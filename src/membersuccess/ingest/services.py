@@ -206,9 +206,11 @@ def _import_interactions_columnar(
 ) -> None:
     """Store the rows of a batch that pass the column checks; the rest go row by row."""
     result.rows_read += len(lanes.ready)
-    position_of = {number: position for position, number in enumerate(batch.numbers)}
+    position_of: dict[int, int] = {}
 
     def cells_of(number: int) -> dict[str, Any]:
+        if not position_of:  # only a batch with a refused row needs it
+            position_of.update((n, position) for position, n in enumerate(batch.numbers))
         cells: dict[str, Any] = batch.table.slice(position_of[number], 1).to_pylist()[0]
         return cells
 
