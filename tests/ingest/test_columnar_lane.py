@@ -348,3 +348,28 @@ def test_csv_times_read_a_column_at_a_time_agree_with_the_row_by_row_reading(zon
     # One impossible date in the column: the whole column is read one by one, the rest unharmed.
     with_bad = pa.array([*plain, "2024-02-30"], pa.string())
     assert columnar._text_times(with_bad, zone).to_pylist() == [*one_by_one[: len(plain)], None]
+
+
+@pytest.mark.django_db
+def test_the_first_batch_stored_in_two_pieces_keeps_every_row_and_the_line_order_of_rejects(
+    tmp_path, two_members, monkeypatch
+):
+    from membersuccess.ingest import services
+
+    monkeypatch.setattr(services, "FIRST_PIECE_ROWS", 2)
+    lines = [
+        "a,portal,M-1,login,2024-03-05,",
+        "b,portal,M-1,login,2024-03-05,-1",  # line 3: refused by the row parser
+        "c,portal,M-1",  # line 4: too few cells
+        "d,portal,M-404,login,2024-03-05,",  # line 5: unknown member
+        "e,portal,M-2,login,2024-03-05,,x",  # line 6: too many cells
+        "a,portal,M-2,login,2024-03-05,",  # line 7: repeats line 2
+        "f,portal,M-2,login,2024-03-05,",
+    ]
+    path = tmp_path / "i.csv"
+    path.write_text(_PLAIN_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+
+    result = import_file("interactions", path)
+    assert (result.rows_read, result.rows_created, result.rows_rejected) == (7, 2, 5)
+    assert [int(r["_line"]) for r in rejects_of(result)] == [3, 4, 5, 6, 7]
+    assert sorted(Interaction.objects.values_list("external_id", flat=True)) == ["a", "f"]

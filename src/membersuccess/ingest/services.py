@@ -181,17 +181,41 @@ def _split_batches(batches: Iterator[ColumnBatch], header: HeaderMap) -> Iterato
     latest = EVENT_LATEST()
     suffix = "" if connection.vendor == "sqlite" else "+00:00"
     limits = {"external_id": ID_LENGTH, "source": SOURCE_LENGTH, "member_id": ID_LENGTH, "kind": KIND_LENGTH}
-    for batch in batches:
-        lanes = split_interactions(
-            batch.table,
-            header=header,
-            numbers=batch.numbers,
-            limits=limits,
-            zone=zone,
-            latest=latest,
-            timestamp_suffix=suffix,
-        )
-        yield batch, lanes
+    for index, whole in enumerate(batches):
+        for batch in [whole] if index else _head_first(whole):
+            lanes = split_interactions(
+                batch.table,
+                header=header,
+                numbers=batch.numbers,
+                limits=limits,
+                zone=zone,
+                latest=latest,
+                timestamp_suffix=suffix,
+            )
+            yield batch, lanes
+
+
+# Storing waits for the first batch to be read; a small first piece gets it started sooner.
+FIRST_PIECE_ROWS = 5_000
+
+
+def _head_first(batch: ColumnBatch) -> list[ColumnBatch]:
+    """The first rows of a batch on their own, then the rest (malformed rows go with their lines)."""
+    if batch.table.num_rows <= FIRST_PIECE_ROWS:
+        return [batch]
+    last = batch.numbers[FIRST_PIECE_ROWS - 1]
+    return [
+        ColumnBatch(
+            batch.table.slice(0, FIRST_PIECE_ROWS),
+            batch.numbers[:FIRST_PIECE_ROWS],
+            [row for row in batch.malformed if row.line <= last],
+        ),
+        ColumnBatch(
+            batch.table.slice(FIRST_PIECE_ROWS),
+            batch.numbers[FIRST_PIECE_ROWS:],
+            [row for row in batch.malformed if row.line > last],
+        ),
+    ]
 
 
 def _import_interactions_columnar(
@@ -221,9 +245,11 @@ def _import_interactions_columnar(
         *((at, _label_of(header, "member_id"), unknown_member(lanes.ready[at][2])) for at in stored.unknown_members),
         *((at, _label_of(header, "external_id"), duplicate_in_file(lanes.ready[at][1])) for at in stored.duplicates),
     ]
-    for at, label, reason in sorted(refused):
+    # The batch's refused rows, from both lanes, go to the rejects file in the file's order.
+    in_order = _HeldRejects()
+    for at, label, reason in refused:
         number = lanes.ready_numbers[at]
-        rejects.write(cells_of(number), number, label, reason)
+        in_order.write(cells_of(number), number, label, reason)
     slow = sorted([*lanes.slow, *batch.malformed], key=lambda row: row.line)
     if slow:
         import_batch(
@@ -232,11 +258,12 @@ def _import_interactions_columnar(
             header=header,
             # Rows that repeat a stored one are found in the database (store_interactions).
             seen=set(),
-            rejects=rejects,
+            rejects=in_order,
             result=result,
             line_label=line_label,
             context=context,
         )
+    in_order.pass_on(rejects)
     result.rows_rejected = rejects.count
 
 
@@ -430,6 +457,22 @@ class _RejectsFile:
 
 def _cell_text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+class _HeldRejects:
+    """Refused rows held back, to be passed on sorted by line."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.held: list[tuple[int, int, dict[str, Any], str, str]] = []
+
+    def write(self, cells: dict[str, Any], line: int, column: str, reason: str) -> None:
+        self.held.append((line, self.count, cells, column, reason))
+        self.count += 1
+
+    def pass_on(self, sink: RejectSink) -> None:
+        for line, _, cells, column, reason in sorted(self.held, key=lambda held: held[:2]):
+            sink.write(cells, line, column, reason)
 
 
 class _ErrorList:
