@@ -14,7 +14,7 @@ from membersuccess.ingest.errors import ImportFileError
 
 BATCH_ROWS = 5_000
 # Column-checked batches pay a fixed cost per batch, so they are larger.
-ARROW_BATCH_ROWS = 50000
+ARROW_BATCH_ROWS = 50_000
 FORMATS = {
     ".csv": "csv",
     ".txt": "csv",
