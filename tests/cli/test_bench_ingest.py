@@ -27,6 +27,8 @@ def test_bench_ingest_prints_rates_for_parquet_csv_and_the_api_and_cleans_up(tmp
     assert (figures["members"], figures["events"], figures["api_events"]) == (30, 400, 250)
     for key in ("parquet_rows_per_s", "csv_rows_per_s", "api_events_per_s", "peak_rss_mb"):
         assert figures[key] > 0, key
+    for key in ("parquet_cpu_s", "csv_cpu_s", "api_cpu_s"):
+        assert figures[key] >= 0, key
     # Every posted and imported row was stored (the bench checks), then removed again.
     assert Interaction.objects.filter(source__startswith="bench-").count() == 0
     assert Member.objects.filter(external_id__startswith="BENCH-").count() == 30
@@ -52,6 +54,7 @@ def test_bench_ingest_measures_only_the_ways_asked_for(tmp_path):
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["csv_rows_per_s"] > 0
     assert figures["parquet_rows_per_s"] is None and figures["api_events_per_s"] is None
+    assert figures["csv_cpu_s"] >= 0 and figures["parquet_cpu_s"] is None and figures["api_cpu_s"] is None
 
 
 def test_bench_ingest_refuses_an_unknown_way(tmp_path):

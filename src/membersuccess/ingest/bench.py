@@ -6,6 +6,7 @@ afterwards unless asked to keep them; the bench members (`BENCH-…`) stay for t
 
 from __future__ import annotations
 
+import functools
 import json
 import resource
 import secrets
@@ -45,6 +46,11 @@ class IngestBench:
     parquet_rows_per_s: float | None
     csv_rows_per_s: float | None
     api_events_per_s: float | None
+    # CPU seconds of the process for each way, all threads (the REST server's included): on a
+    # shared machine other work inflates the wall time behind the rates, not these.
+    parquet_cpu_s: float | None
+    csv_cpu_s: float | None
+    api_cpu_s: float | None
     peak_rss_mb: float
 
     def as_json(self) -> str:
@@ -75,20 +81,19 @@ def run_ingest_bench(
     run = secrets.token_hex(3)
     sources = {way: f"bench-{way}-{run}" for way in WAYS}
     rates: dict[str, float | None] = dict.fromkeys(WAYS)
+    cpu: dict[str, float | None] = dict.fromkeys(WAYS)
     try:
         for seed, way in enumerate(w for w in WAYS if w in ways and w != "api"):
             path = work_dir / f"bench-interactions.{way}"
             say(f"writing {events:,} interactions as {way}")
             _write(path, events, members, source=sources[way], seed=seed)
             say(f"importing the {way} file")
-            started = time.perf_counter()
-            _import(path, events)
-            rates[way] = events / (time.perf_counter() - started)
+            rates[way], cpu[way] = _rate(events, functools.partial(_import, path, events))
             path.unlink()
         if "api" in ways:
             say(f"posting {api_events:,} interactions to /api/v1/interactions/batch")
             items = _interactions(0, api_events, members, source=sources["api"], seed=3)
-            rates["api"] = _rate(api_events, lambda: _post_batches(items))
+            rates["api"], cpu["api"] = _rate(api_events, lambda: _post_batches(items))
     finally:
         if not keep:
             say("removing the bench interactions")
@@ -101,6 +106,9 @@ def run_ingest_bench(
         parquet_rows_per_s=_rounded(rates["parquet"]),
         csv_rows_per_s=_rounded(rates["csv"]),
         api_events_per_s=_rounded(rates["api"]),
+        parquet_cpu_s=cpu["parquet"],
+        csv_cpu_s=cpu["csv"],
+        api_cpu_s=cpu["api"],
         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
 
@@ -166,10 +174,11 @@ def _import(path: Path, expected: int) -> None:
         raise RuntimeError(f"{path.name}: {result.rows_created:,} of {expected:,} rows stored ({result.notes})")
 
 
-def _rate(rows: int, work: Callable[[], None]) -> float:
-    started = time.perf_counter()
+def _rate(rows: int, work: Callable[[], None]) -> tuple[float, float]:
+    """Rows per second of wall time, and the CPU seconds the work took."""
+    started, cpu_started = time.perf_counter(), time.process_time()
     work()
-    return rows / (time.perf_counter() - started)
+    return rows / (time.perf_counter() - started), round(time.process_time() - cpu_started, 2)
 
 
 def _post_batches(items: pa.Table) -> None:
