@@ -243,13 +243,16 @@ def _plain_csv_batches(
     path: Path, *, offset: int, first_line: int, header: list[str], delimiter: str
 ) -> Iterator[ColumnBatch | tuple[int, int]]:
     """Column batches parsed by Arrow, block by block, while the file is plain: UTF-8, one record
-    per line, no blank lines, quotes only around whole cells, every line as wide as the header.
+    per line, no blank lines, every line as wide as the header. (Quotes are read alike by both:
+    `"a""b"`, `ab"c` and `"ab"c` give `a"b`, `ab"c` and `abc` either way.)
     At the first block that is not, yields (its byte offset, its first line) and stops, so the
     csv module reads the rest — the file's line numbers, encodings and problems come out the same."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False, ignore_empty_lines=False)
+    # Line breaks inside quotes are parsed as the csv module parses them; a block that has any
+    # has fewer records than lines, which `_plain_table` refuses (its line numbers would differ).
+    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False)
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
     )
@@ -268,7 +271,7 @@ def _plain_csv_batches(
                 continue
             chunk, carry = data[:cut], data[cut:]
             rows = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
-            table = _plain_table(chunk, rows=rows, header=header, delimiter=delimiter, parse=parse, convert=convert)
+            table = _plain_table(chunk, rows=rows, header=header, parse=parse, convert=convert)
             if table is None:
                 yield offset, line
                 return
@@ -278,7 +281,7 @@ def _plain_csv_batches(
             offset += len(chunk)
 
 
-def _plain_table(chunk: bytes, *, rows: int, header: list[str], delimiter: str, parse: Any, convert: Any) -> Any:
+def _plain_table(chunk: bytes, *, rows: int, header: list[str], parse: Any, convert: Any) -> Any:
     """The chunk as an Arrow table of text columns, or None if it is not plain (see above)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -287,11 +290,6 @@ def _plain_table(chunk: bytes, *, rows: int, header: list[str], delimiter: str, 
         return None  # a line break Arrow and the csv module may read differently
     if chunk.startswith((b"\n", b"\r\n")) or b"\n\n" in chunk or b"\n\r\n" in chunk:
         return None  # blank lines: the csv module skips them, keeping the count
-    if b'"' in chunk:
-        if any(text.count(b'"') % 2 for text in chunk.split(b"\n")):
-            return None  # a quoted line break, or a stray quote
-        if b'"' in _without_cell_quotes(chunk, delimiter.encode()):
-            return None  # a quote inside a cell rather than around it (`ab"c`, `"ab"c`): parsers differ
     try:
         table = pacsv.read_csv(
             pa.py_buffer(chunk),
@@ -302,15 +300,6 @@ def _plain_table(chunk: bytes, *, rows: int, header: list[str], delimiter: str, 
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None  # not UTF-8, or a line of another width: the csv module says which
     return table.combine_chunks() if table.num_rows == rows else None
-
-
-def _without_cell_quotes(chunk: bytes, delimiter: bytes) -> bytes:
-    """The chunk without the quotes that open or close a cell and without doubled quotes; any
-    quote left is a stray one."""
-    text = chunk.replace(b'""', b"")
-    for around in (delimiter + b'"', b'"' + delimiter, b'\n"', b'"\n', b'"\r\n'):
-        text = text.replace(around, around.replace(b'"', b""))
-    return text[1:] if text.startswith(b'"') else text
 
 
 def _open_jsonl(path: Path) -> OpenedFile:
