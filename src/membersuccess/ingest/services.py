@@ -175,24 +175,29 @@ def import_batch(
 
 
 def _split_batches(batches: Iterator[ColumnBatch], header: HeaderMap) -> Iterator[tuple[ColumnBatch, Lanes]]:
-    """Each batch with its rows split into ready and slow lanes. Runs ahead in a thread (see
-    `prefetched`), so what it needs from settings and the connection is read here, up front."""
+    """Each batch with its rows split into ready and slow lanes. The splitting runs ahead in a
+    thread (see `prefetched`), so what it needs from settings and the connection is read here, in
+    the caller's thread, before it starts."""
     zone = settings.TIME_ZONE
     latest = EVENT_LATEST()
     suffix = "" if connection.vendor == "sqlite" else "+00:00"
     limits = {"external_id": ID_LENGTH, "source": SOURCE_LENGTH, "member_id": ID_LENGTH, "kind": KIND_LENGTH}
-    for index, whole in enumerate(batches):
-        for batch in [whole] if index else _head_first(whole):
-            lanes = split_interactions(
-                batch.table,
-                header=header,
-                numbers=batch.numbers,
-                limits=limits,
-                zone=zone,
-                latest=latest,
-                timestamp_suffix=suffix,
-            )
-            yield batch, lanes
+
+    def split() -> Iterator[tuple[ColumnBatch, Lanes]]:
+        for index, whole in enumerate(batches):
+            for batch in [whole] if index else _head_first(whole):
+                lanes = split_interactions(
+                    batch.table,
+                    header=header,
+                    numbers=batch.numbers,
+                    limits=limits,
+                    zone=zone,
+                    latest=latest,
+                    timestamp_suffix=suffix,
+                )
+                yield batch, lanes
+
+    return split()
 
 
 # Storing waits for the first batch to be read; a small first piece gets it started sooner.
