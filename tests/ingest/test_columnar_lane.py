@@ -373,3 +373,22 @@ def test_the_first_batch_stored_in_two_pieces_keeps_every_row_and_the_line_order
     assert (result.rows_read, result.rows_created, result.rows_rejected) == (7, 2, 5)
     assert [int(r["_line"]) for r in rejects_of(result)] == [3, 4, 5, 6, 7]
     assert sorted(Interaction.objects.values_list("external_id", flat=True)) == ["a", "f"]
+
+
+@pytest.mark.django_db
+def test_rows_read_one_by_one_are_refused_in_line_order(tmp_path, two_members, monkeypatch):
+    # JSON lines go row by row; the second batch repeats a stored row, then names an unknown member.
+    monkeypatch.setattr(readers, "BATCH_ROWS", 2)
+    base = {"source": "portal", "kind": "login", "occurred_at": "2024-03-05T10:00:00Z"}
+    rows = [
+        {**base, "external_id": "a", "member_id": "M-1"},
+        {**base, "external_id": "b", "member_id": "M-2"},
+        {**base, "external_id": "a", "member_id": "M-2"},
+        {**base, "external_id": "c", "member_id": "M-404"},
+    ]
+    path = tmp_path / "i.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+    result = import_file("interactions", path)
+    assert (result.rows_created, result.rows_rejected) == (2, 2)
+    assert [(r["_line"], r["_column"]) for r in rejects_of(result)] == [("3", "external_id"), ("4", "member_id")]

@@ -135,12 +135,12 @@ def insert_interactions(rows: list[ParsedRow], outcome: BatchOutcome, *, stored_
     stored = store_interactions([interaction_row(row.values, row.extras) for row in rows], stored_before=stored_before)
     outcome.created += stored.created
     outcome.unchanged += stored.unchanged
-    for position in stored.unknown_members:
-        row = rows[position]
-        outcome.rejects.append(reject(row, "member_id", unknown_member(row.values["member_id"])))
-    for position in stored.duplicates:
-        row = rows[position]
-        outcome.rejects.append(reject(row, "external_id", duplicate_in_file(row.values["external_id"])))
+    refused = [
+        *((at, "member_id", unknown_member(rows[at].values["member_id"])) for at in stored.unknown_members),
+        *((at, "external_id", duplicate_in_file(rows[at].values["external_id"])) for at in stored.duplicates),
+    ]
+    for at, column, reason in sorted(refused):  # in the order of the rows
+        outcome.rejects.append(reject(rows[at], column, reason))
 
 
 def duplicate_in_file(external_id: str) -> str:
